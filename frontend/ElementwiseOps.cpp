@@ -1,0 +1,588 @@
+//===- ElementwiseOps.cpp - Arithmetic, math, comparisons, in place ------===//
+#include "OpsCommon.h"
+
+namespace kiln {
+
+using namespace detail;
+using autograd::FunctionNode;
+using runtime::BinaryOp;
+using runtime::UnaryOp;
+
+namespace {
+
+Tensor wrap(const Scalar &s) { return scalar_tensor(s); }
+
+/// Computes op(a, b) with broadcasting and type promotion; no history.
+Tensor binaryKernel(BinaryOp op, const Tensor &a, const Tensor &b,
+                    ScalarType computeType) {
+  std::vector<int64_t> shape = broadcastShapes(a.sizes(), b.sizes());
+  Tensor A = a.dtype() == computeType ? a : a.to(computeType);
+  Tensor B = b.dtype() == computeType ? b : b.to(computeType);
+  Tensor out =
+      emptyTensor(shape, runtime::isComparison(op) ? kBool : computeType);
+  runtime::binary(op, broadcastView(A, shape), broadcastView(B, shape),
+                  out.impl().view());
+  return out;
+}
+
+Tensor unaryKernel(UnaryOp op, const Tensor &a) {
+  Tensor out = emptyTensor(a.sizes(), a.dtype());
+  runtime::unary(op, a.impl().view(), out.impl().view());
+  return out;
+}
+
+/// Floating ops on integer inputs compute in the default float type.
+Tensor asFloating(const Tensor &a) {
+  return a.is_floating_point() ? a : a.to(kFloat);
+}
+
+/// Runs a binary arithmetic op and attaches its gradient rule.
+template <class Rule>
+Tensor binaryWithGrad(BinaryOp op, const char *name, const Tensor &a,
+                      const Tensor &b, bool floatingOnly, Rule rule) {
+  ScalarType t = resultType(a, b);
+  if (floatingOnly && !isFloatingType(t))
+    t = kFloat;
+  bool grad = autograd::anyRequiresGrad({&a, &b});
+  Tensor A = grad ? castTo(a, t) : a, B = grad ? castTo(b, t) : b;
+  Tensor out = binaryKernel(op, A, B, t);
+  if (grad) {
+    auto node = autograd::makeNode(name, {A, B}, nullptr);
+    size_t sa = node->needsInputGrad(1) ? node->save(A) : 0;
+    size_t sb = node->needsInputGrad(0) ? node->save(B) : 0;
+    std::vector<int64_t> shapeA = A.sizes().vec(), shapeB = B.sizes().vec();
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+      Tensor ta = n.needsInputGrad(1) ? n.saved(sa) : Tensor();
+      Tensor tb = n.needsInputGrad(0) ? n.saved(sb) : Tensor();
+      auto [ga, gb] = rule(n, g[0], ta, tb);
+      return variable_list{ga.defined() ? sumTo(ga, shapeA) : ga,
+                           gb.defined() ? sumTo(gb, shapeB) : gb};
+    });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+
+using GradPair = std::pair<Tensor, Tensor>;
+
+/// Runs a unary op; `rule(grad, input, output)` gives the input gradient.
+template <class Rule>
+Tensor unaryWithGrad(UnaryOp op, const char *name, const Tensor &a,
+                     bool floatingOnly, bool saveInput, bool saveOutput,
+                     Rule rule) {
+  Tensor in = floatingOnly ? asFloating(a) : a;
+  Tensor out = unaryKernel(op, in);
+  if (autograd::anyRequiresGrad({&in})) {
+    auto node = autograd::makeNode(name, {in}, nullptr);
+    size_t si = saveInput ? node->save(in) : 0;
+    size_t so = saveOutput ? node->save(out, /*isOutput=*/true) : 0;
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+      return variable_list{rule(g[0], saveInput ? n.saved(si) : Tensor(),
+                                saveOutput ? n.saved(so) : Tensor())};
+    });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+
+} // namespace
+
+// --- Binary arithmetic ----------------------------------------------------------
+
+Tensor Tensor::add(const Tensor &other, const Scalar &alpha) const {
+  const Tensor &b = alpha.toDouble() == 1 ? other : other * alpha;
+  return binaryWithGrad(BinaryOp::Add, "AddBackward0", *this, b, false,
+                        [](FunctionNode &n, const Tensor &g, const Tensor &,
+                           const Tensor &) { return GradPair{g, g}; });
+}
+
+Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
+  const Tensor &b = alpha.toDouble() == 1 ? other : other * alpha;
+  KILN_CHECK(dtype() != kBool || b.dtype() != kBool,
+             "Subtraction, the `-` operator, with two bool tensors is not "
+             "supported. Use the `^` or `logical_xor()` operator instead.");
+  return binaryWithGrad(BinaryOp::Sub, "SubBackward0", *this, b, false,
+                        [](FunctionNode &n, const Tensor &g, const Tensor &,
+                           const Tensor &) {
+                          return GradPair{g, n.needsInputGrad(1) ? -g
+                                                                 : Tensor()};
+                        });
+}
+
+Tensor Tensor::mul(const Tensor &other) const {
+  return binaryWithGrad(BinaryOp::Mul, "MulBackward0", *this, other, false,
+                        [](FunctionNode &n, const Tensor &g, const Tensor &a,
+                           const Tensor &b) {
+                          return GradPair{
+                              n.needsInputGrad(0) ? g * b : Tensor(),
+                              n.needsInputGrad(1) ? g * a : Tensor()};
+                        });
+}
+
+Tensor Tensor::div(const Tensor &other) const {
+  return binaryWithGrad(
+      BinaryOp::Div, "DivBackward0", *this, other, true,
+      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
+        return GradPair{n.needsInputGrad(0) ? g / b : Tensor(),
+                        n.needsInputGrad(1) ? -g * a / (b * b) : Tensor()};
+      });
+}
+
+Tensor Tensor::pow(const Tensor &exponent) const {
+  return binaryWithGrad(
+      BinaryOp::Pow, "PowBackward1", *this, exponent, false,
+      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &e) {
+        Tensor ga, ge;
+        if (n.needsInputGrad(0))
+          ge = Tensor(), ga = where(e == 0.0, zeros_like(g),
+                                    g * e * a.pow(e - 1.0));
+        if (n.needsInputGrad(1)) {
+          Tensor r = g * a.pow(e) * a.log();
+          ge = where((a == 0.0) & (e >= 0.0), zeros_like(r), r);
+        }
+        return GradPair{ga, ge};
+      });
+}
+
+Tensor Tensor::pow(const Scalar &exponent) const {
+  Tensor e = wrap(exponent);
+  ScalarType t = resultType(*this, e);
+  Tensor in = castTo(*this, t);
+  Tensor out = binaryKernel(BinaryOp::Pow, in, e, t);
+  if (autograd::anyRequiresGrad({&in})) {
+    auto node = autograd::makeNode("PowBackward0", {in}, nullptr);
+    size_t si = node->save(in);
+    double p = exponent.toDouble();
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+          if (p == 0)
+            return variable_list{zeros_like(g[0])};
+          Tensor x = n.saved(si);
+          return variable_list{g[0] * (x.pow(p - 1) * p)};
+        });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+
+Tensor Tensor::add(const Scalar &o, const Scalar &alpha) const {
+  return add(wrap(o), alpha);
+}
+Tensor Tensor::sub(const Scalar &o, const Scalar &alpha) const {
+  return sub(wrap(o), alpha);
+}
+Tensor Tensor::mul(const Scalar &o) const { return mul(wrap(o)); }
+Tensor Tensor::div(const Scalar &o) const { return div(wrap(o)); }
+
+Tensor Tensor::maximum(const Tensor &other) const {
+  return binaryWithGrad(
+      BinaryOp::Maximum, "MaximumBackward0", *this, other, false,
+      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
+        // Ties split the gradient evenly, as PyTorch does.
+        Tensor half = g / 2;
+        return GradPair{
+            n.needsInputGrad(0) ? where(a > b, g, where(a == b, half, 0.0))
+                                : Tensor(),
+            n.needsInputGrad(1) ? where(b > a, g, where(a == b, half, 0.0))
+                                : Tensor()};
+      });
+}
+
+Tensor Tensor::minimum(const Tensor &other) const {
+  return binaryWithGrad(
+      BinaryOp::Minimum, "MinimumBackward0", *this, other, false,
+      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
+        Tensor half = g / 2;
+        return GradPair{
+            n.needsInputGrad(0) ? where(a < b, g, where(a == b, half, 0.0))
+                                : Tensor(),
+            n.needsInputGrad(1) ? where(b < a, g, where(a == b, half, 0.0))
+                                : Tensor()};
+      });
+}
+
+// --- Unary math -------------------------------------------------------------------
+
+Tensor Tensor::neg() const {
+  KILN_CHECK(dtype() != kBool,
+             "Negation, the `-` operator, on a bool tensor is not supported. "
+             "If you are trying to invert a mask, use the `~` or "
+             "`logical_not()` operator instead.");
+  return unaryWithGrad(UnaryOp::Neg, "NegBackward0", *this, false, false,
+                       false, [](const Tensor &g, const Tensor &,
+                                 const Tensor &) { return -g; });
+}
+Tensor Tensor::exp() const {
+  return unaryWithGrad(UnaryOp::Exp, "ExpBackward0", *this, true, false, true,
+                       [](const Tensor &g, const Tensor &, const Tensor &y) {
+                         return g * y;
+                       });
+}
+Tensor Tensor::log() const {
+  return unaryWithGrad(UnaryOp::Log, "LogBackward0", *this, true, true, false,
+                       [](const Tensor &g, const Tensor &x, const Tensor &) {
+                         return g / x;
+                       });
+}
+Tensor Tensor::sqrt() const {
+  return unaryWithGrad(UnaryOp::Sqrt, "SqrtBackward0", *this, true, false,
+                       true,
+                       [](const Tensor &g, const Tensor &, const Tensor &y) {
+                         return g / (y * 2);
+                       });
+}
+Tensor Tensor::rsqrt() const { return sqrt().reciprocal(); }
+Tensor Tensor::reciprocal() const { return 1.0 / *this; }
+Tensor Tensor::abs() const {
+  return unaryWithGrad(UnaryOp::Abs, "AbsBackward0", *this, false, true, false,
+                       [](const Tensor &g, const Tensor &x, const Tensor &) {
+                         return g * x.sign();
+                       });
+}
+Tensor Tensor::sign() const {
+  return unaryWithGrad(UnaryOp::Sign, "SignBackward0", *this, false, false,
+                       false, [](const Tensor &g, const Tensor &,
+                                 const Tensor &) { return zeros_like(g); });
+}
+Tensor Tensor::sin() const {
+  return unaryWithGrad(UnaryOp::Sin, "SinBackward0", *this, true, true, false,
+                       [](const Tensor &g, const Tensor &x, const Tensor &) {
+                         return g * x.cos();
+                       });
+}
+Tensor Tensor::cos() const {
+  return unaryWithGrad(UnaryOp::Cos, "CosBackward0", *this, true, true, false,
+                       [](const Tensor &g, const Tensor &x, const Tensor &) {
+                         return -g * x.sin();
+                       });
+}
+Tensor Tensor::tanh() const {
+  return unaryWithGrad(UnaryOp::Tanh, "TanhBackward0", *this, true, false,
+                       true,
+                       [](const Tensor &g, const Tensor &, const Tensor &y) {
+                         return g * (1.0 - y * y);
+                       });
+}
+Tensor Tensor::sigmoid() const {
+  return unaryWithGrad(UnaryOp::Sigmoid, "SigmoidBackward0", *this, true,
+                       false, true,
+                       [](const Tensor &g, const Tensor &, const Tensor &y) {
+                         return g * y * (1.0 - y);
+                       });
+}
+Tensor Tensor::relu() const {
+  return unaryWithGrad(UnaryOp::Relu, "ReluBackward0", *this, false, false,
+                       true,
+                       [](const Tensor &g, const Tensor &, const Tensor &y) {
+                         Tensor out = emptyTensor(g.sizes(), g.dtype());
+                         runtime::binary(BinaryOp::ThresholdGrad,
+                                         g.impl().view(),
+                                         broadcastView(y, g.sizes()),
+                                         out.impl().view());
+                         return out;
+                       });
+}
+
+Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max) const {
+  KILN_CHECK(min || max,
+             "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Tensor out = emptyTensor(sizes(), dtype());
+  runtime::clamp(impl().view(), out.impl().view(), min.has_value(),
+                 min ? min->toDouble() : 0, max.has_value(),
+                 max ? max->toDouble() : 0);
+  if (autograd::anyRequiresGrad({this})) {
+    const char *name = min && max ? "ClampBackward1"
+                       : min      ? "ClampMinBackward0"
+                                  : "ClampMaxBackward0";
+    auto node = autograd::makeNode(name, {*this}, nullptr);
+    size_t si = node->save(*this);
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+      Tensor x = n.saved(si);
+      Tensor keep = ones_like(x, kBool);
+      if (min)
+        keep = keep & (x >= *min);
+      if (max)
+        keep = keep & (x <= *max);
+      return variable_list{where(keep, g[0], 0.0)};
+    });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+Tensor Tensor::clamp_min(const Scalar &min) const { return clamp(min); }
+Tensor Tensor::clamp_max(const Scalar &max) const {
+  return clamp(std::nullopt, max);
+}
+
+// --- Comparisons and selection ------------------------------------------------------
+
+#define KILN_COMPARISON(NAME, OP)                                              \
+  Tensor Tensor::NAME(const Tensor &other) const {                             \
+    return binaryKernel(BinaryOp::OP, *this, other,                            \
+                        resultType(*this, other));                             \
+  }                                                                            \
+  Tensor Tensor::NAME(const Scalar &other) const { return NAME(wrap(other)); }
+KILN_COMPARISON(eq, Eq)
+KILN_COMPARISON(ne, Ne)
+KILN_COMPARISON(lt, Lt)
+KILN_COMPARISON(le, Le)
+KILN_COMPARISON(gt, Gt)
+KILN_COMPARISON(ge, Ge)
+#undef KILN_COMPARISON
+
+Tensor Tensor::logical_and(const Tensor &other) const {
+  return binaryKernel(BinaryOp::LogicalAnd, *this, other,
+                      resultType(*this, other));
+}
+Tensor Tensor::logical_or(const Tensor &other) const {
+  return binaryKernel(BinaryOp::LogicalOr, *this, other,
+                      resultType(*this, other));
+}
+Tensor Tensor::logical_not() const {
+  return unaryKernel(UnaryOp::LogicalNot, to(kBool));
+}
+
+Tensor where(const Tensor &cond, const Tensor &a, const Tensor &b) {
+  KILN_CHECK(cond.dtype() == kBool,
+             "where expected condition to be a boolean tensor, but got a "
+             "tensor with dtype ",
+             toString(cond.dtype()));
+  std::vector<int64_t> shape =
+      broadcastShapes(cond.sizes(), broadcastShapes(a.sizes(), b.sizes()));
+  ScalarType t = resultType(a, b);
+  Tensor A = castTo(a, t), B = castTo(b, t);
+  Tensor out = emptyTensor(shape, t);
+  runtime::where(broadcastView(cond, shape), broadcastView(A, shape),
+                 broadcastView(B, shape), out.impl().view());
+  if (autograd::anyRequiresGrad({&A, &B})) {
+    auto node = autograd::makeNode("WhereBackward0", {A, B}, nullptr);
+    size_t sc = node->save(cond);
+    std::vector<int64_t> sa = A.sizes().vec(), sb = B.sizes().vec();
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+                           Tensor c = n.saved(sc);
+                           Tensor zero = zeros_like(g[0]);
+                           return variable_list{
+                               n.needsInputGrad(0)
+                                   ? sumTo(where(c, g[0], zero), sa)
+                                   : Tensor(),
+                               n.needsInputGrad(1)
+                                   ? sumTo(where(c, zero, g[0]), sb)
+                                   : Tensor()};
+                         });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+Tensor where(const Tensor &cond, const Tensor &a, const Scalar &b) {
+  return where(cond, a, wrap(b));
+}
+Tensor where(const Tensor &cond, const Scalar &a, const Tensor &b) {
+  return where(cond, wrap(a), b);
+}
+
+Tensor Tensor::masked_fill(const Tensor &mask, const Scalar &value) const {
+  return masked_fill(mask, scalar_tensor(value, dtype()));
+}
+
+Tensor Tensor::masked_fill(const Tensor &mask, const Tensor &value) const {
+  KILN_CHECK(mask.dtype() == kBool,
+             "masked_fill_ only supports boolean masks, but got mask with "
+             "dtype ",
+             ::kiln::toString(mask.dtype()));
+  KILN_CHECK(value.dim() == 0,
+             "masked_fill_ only supports a 0-dimensional value tensor, but "
+             "got tensor with ",
+             value.dim(), " dimension(s).");
+  Tensor v = castTo(value, dtype());
+  v.impl().isWrappedNumber = false;
+  Tensor out = emptyTensor(broadcastShapes(sizes(), mask.sizes()), dtype());
+  runtime::where(broadcastView(mask, out.sizes()), broadcastView(v, out.sizes()),
+                 broadcastView(*this, out.sizes()), out.impl().view());
+  if (autograd::anyRequiresGrad({this, &v})) {
+    auto node = autograd::makeNode("MaskedFillBackward0", {*this, v}, nullptr);
+    size_t sm = node->save(mask);
+    std::vector<int64_t> shape = sizes().vec();
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+                           Tensor m = n.saved(sm);
+                           Tensor zero = zeros_like(g[0]);
+                           return variable_list{
+                               sumTo(where(m, zero, g[0]), shape),
+                               n.needsInputGrad(1)
+                                   ? where(m, g[0], zero).sum()
+                                   : Tensor()};
+                         });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+
+// --- In place -----------------------------------------------------------------------
+
+namespace {
+/// In-place binary op: writes straight into self when no history is needed,
+/// otherwise computes out of place and takes over the result's history.
+template <class OutOfPlace>
+const Tensor &inplaceBinary(const Tensor &self, BinaryOp op,
+                            const Tensor &other, OutOfPlace outOfPlace) {
+  checkInplace(self);
+  bool recording = autograd::anyRequiresGrad({&self, &other});
+  if (!recording && self.dtype() == resultType(self, other) &&
+      self.dtype() == other.dtype()) {
+    std::vector<int64_t> shape = broadcastShapes(self.sizes(), other.sizes());
+    KILN_CHECK(IntArrayRef(shape) == self.sizes(), "output with shape ",
+               shapeString(self.sizes()), " doesn't match the broadcast shape ",
+               shapeString(shape));
+    runtime::binary(op, self.impl().view(), broadcastView(other, shape),
+                    self.impl().view());
+    self.impl().storage->bumpVersion();
+    return self;
+  }
+  return commitInplace(self, outOfPlace());
+}
+} // namespace
+
+const Tensor &Tensor::add_(const Tensor &o, const Scalar &alpha) const {
+  if (alpha.toDouble() != 1)
+    return commitInplace((checkInplace(*this), *this), add(o, alpha));
+  return inplaceBinary(*this, BinaryOp::Add, o, [&] { return add(o); });
+}
+const Tensor &Tensor::sub_(const Tensor &o, const Scalar &alpha) const {
+  if (alpha.toDouble() != 1)
+    return commitInplace((checkInplace(*this), *this), sub(o, alpha));
+  return inplaceBinary(*this, BinaryOp::Sub, o, [&] { return sub(o); });
+}
+const Tensor &Tensor::mul_(const Tensor &o) const {
+  return inplaceBinary(*this, BinaryOp::Mul, o, [&] { return mul(o); });
+}
+const Tensor &Tensor::div_(const Tensor &o) const {
+  return inplaceBinary(*this, BinaryOp::Div, o, [&] { return div(o); });
+}
+const Tensor &Tensor::add_(const Scalar &o, const Scalar &alpha) const {
+  return add_(scalar_tensor(o, dtype()), alpha);
+}
+const Tensor &Tensor::sub_(const Scalar &o, const Scalar &alpha) const {
+  return sub_(scalar_tensor(o, dtype()), alpha);
+}
+const Tensor &Tensor::mul_(const Scalar &o) const {
+  return mul_(scalar_tensor(o, dtype()));
+}
+const Tensor &Tensor::div_(const Scalar &o) const {
+  KILN_CHECK(is_floating_point(), "result type Float can't be cast to the "
+                                  "desired output type ",
+             ::kiln::toString(dtype()));
+  return div_(scalar_tensor(o, dtype()));
+}
+const Tensor &Tensor::pow_(const Scalar &e) const {
+  checkInplace(*this);
+  return commitInplace(*this, pow(e));
+}
+const Tensor &Tensor::clamp_(std::optional<Scalar> min,
+                             std::optional<Scalar> max) const {
+  checkInplace(*this);
+  return commitInplace(*this, clamp(min, max));
+}
+const Tensor &Tensor::relu_() const {
+  checkInplace(*this);
+  return commitInplace(*this, relu());
+}
+const Tensor &Tensor::neg_() const {
+  checkInplace(*this);
+  return commitInplace(*this, neg());
+}
+const Tensor &Tensor::masked_fill_(const Tensor &mask,
+                                   const Scalar &value) const {
+  checkInplace(*this);
+  return commitInplace(*this, masked_fill(mask, value));
+}
+
+const Tensor &Tensor::copy_(const Tensor &src, bool) const {
+  checkInplace(*this);
+  if (!autograd::anyRequiresGrad({&src}) && !(requires_grad() &&
+                                              GradMode::is_enabled())) {
+    std::vector<int64_t> shape = broadcastShapes(sizes(), src.sizes());
+    KILN_CHECK(IntArrayRef(shape) == sizes(), "output with shape ",
+               shapeString(sizes()), " doesn't match the broadcast shape ",
+               shapeString(shape));
+    runtime::copy(broadcastView(src, sizes()), impl().view());
+    impl().storage->bumpVersion();
+    return *this;
+  }
+  // Differentiable copy: the old value of self gets no gradient.
+  Tensor value = castTo(src, dtype()).expand(sizes()) + zeros_like(*this);
+  return commitInplace(*this, value);
+}
+
+const Tensor &Tensor::fill_(const Scalar &value) const {
+  checkInplace(*this);
+  if (requires_grad() && GradMode::is_enabled())
+    return commitInplace(*this, zeros_like(*this) * 0 +
+                                    scalar_tensor(value, dtype()));
+  runtime::fill(impl().view(), value.toDouble());
+  impl().storage->bumpVersion();
+  return *this;
+}
+
+const Tensor &Tensor::zero_() const { return fill_(0); }
+
+// --- Operators and free functions -----------------------------------------------------
+
+Tensor operator+(const Tensor &a, const Tensor &b) { return a.add(b); }
+Tensor operator+(const Tensor &a, const Scalar &b) { return a.add(b); }
+Tensor operator+(const Scalar &a, const Tensor &b) { return wrap(a).add(b); }
+Tensor operator-(const Tensor &a, const Tensor &b) { return a.sub(b); }
+Tensor operator-(const Tensor &a, const Scalar &b) { return a.sub(b); }
+Tensor operator-(const Scalar &a, const Tensor &b) { return wrap(a).sub(b); }
+Tensor operator*(const Tensor &a, const Tensor &b) { return a.mul(b); }
+Tensor operator*(const Tensor &a, const Scalar &b) { return a.mul(b); }
+Tensor operator*(const Scalar &a, const Tensor &b) { return wrap(a).mul(b); }
+Tensor operator/(const Tensor &a, const Tensor &b) { return a.div(b); }
+Tensor operator/(const Tensor &a, const Scalar &b) { return a.div(b); }
+Tensor operator/(const Scalar &a, const Tensor &b) { return wrap(a).div(b); }
+Tensor operator-(const Tensor &a) { return a.neg(); }
+Tensor operator<(const Tensor &a, const Tensor &b) { return a.lt(b); }
+Tensor operator<(const Tensor &a, const Scalar &b) { return a.lt(b); }
+Tensor operator<=(const Tensor &a, const Tensor &b) { return a.le(b); }
+Tensor operator<=(const Tensor &a, const Scalar &b) { return a.le(b); }
+Tensor operator>(const Tensor &a, const Tensor &b) { return a.gt(b); }
+Tensor operator>(const Tensor &a, const Scalar &b) { return a.gt(b); }
+Tensor operator>=(const Tensor &a, const Tensor &b) { return a.ge(b); }
+Tensor operator>=(const Tensor &a, const Scalar &b) { return a.ge(b); }
+Tensor operator==(const Tensor &a, const Tensor &b) { return a.eq(b); }
+Tensor operator==(const Tensor &a, const Scalar &b) { return a.eq(b); }
+Tensor operator!=(const Tensor &a, const Tensor &b) { return a.ne(b); }
+Tensor operator!=(const Tensor &a, const Scalar &b) { return a.ne(b); }
+Tensor operator&(const Tensor &a, const Tensor &b) { return a.logical_and(b); }
+Tensor operator|(const Tensor &a, const Tensor &b) { return a.logical_or(b); }
+Tensor operator~(const Tensor &a) { return a.logical_not(); }
+
+Tensor add(const Tensor &a, const Tensor &b, const Scalar &alpha) {
+  return a.add(b, alpha);
+}
+Tensor sub(const Tensor &a, const Tensor &b, const Scalar &alpha) {
+  return a.sub(b, alpha);
+}
+Tensor mul(const Tensor &a, const Tensor &b) { return a.mul(b); }
+Tensor div(const Tensor &a, const Tensor &b) { return a.div(b); }
+Tensor pow(const Tensor &a, const Scalar &e) { return a.pow(e); }
+Tensor pow(const Tensor &a, const Tensor &e) { return a.pow(e); }
+Tensor exp(const Tensor &a) { return a.exp(); }
+Tensor log(const Tensor &a) { return a.log(); }
+Tensor sqrt(const Tensor &a) { return a.sqrt(); }
+Tensor abs(const Tensor &a) { return a.abs(); }
+Tensor neg(const Tensor &a) { return a.neg(); }
+Tensor sin(const Tensor &a) { return a.sin(); }
+Tensor cos(const Tensor &a) { return a.cos(); }
+Tensor tanh(const Tensor &a) { return a.tanh(); }
+Tensor sigmoid(const Tensor &a) { return a.sigmoid(); }
+Tensor relu(const Tensor &a) { return a.relu(); }
+Tensor clamp(const Tensor &a, std::optional<Scalar> min,
+             std::optional<Scalar> max) {
+  return a.clamp(min, max);
+}
+Tensor clamp_min(const Tensor &a, const Scalar &min) { return a.clamp_min(min); }
+Tensor maximum(const Tensor &a, const Tensor &b) { return a.maximum(b); }
+Tensor minimum(const Tensor &a, const Tensor &b) { return a.minimum(b); }
+Tensor masked_fill(const Tensor &a, const Tensor &mask, const Scalar &value) {
+  return a.masked_fill(mask, value);
+}
+
+} // namespace kiln

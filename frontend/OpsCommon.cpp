@@ -1,0 +1,158 @@
+//===- OpsCommon.cpp - Helpers shared by the eager op files ---------------===//
+#include "OpsCommon.h"
+
+#include <sstream>
+
+namespace kiln::detail {
+
+std::vector<int64_t> contiguousStrides(IntArrayRef sizes) {
+  std::vector<int64_t> strides(sizes.size());
+  int64_t s = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    strides[d] = s;
+    s *= std::max<int64_t>(sizes[d], 1);
+  }
+  return strides;
+}
+
+Tensor emptyTensor(IntArrayRef sizes, ScalarType dtype) {
+  KILN_CHECK(static_cast<int64_t>(sizes.size()) <= kMaxDims,
+             "kiln tensors have at most ", kMaxDims, " dimensions, got ",
+             sizes.size());
+  auto impl = std::make_shared<TensorImpl>();
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    KILN_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s,
+               ": ", shapeString(sizes));
+    n *= s;
+  }
+  impl->storage = runtime::allocateStorage(n * elementSize(dtype));
+  impl->dtype = dtype;
+  impl->sizes = sizes.vec();
+  impl->strides = contiguousStrides(sizes);
+  return Tensor(std::move(impl));
+}
+
+Tensor makeAlias(const Tensor &base, std::vector<int64_t> sizes,
+                 std::vector<int64_t> strides, int64_t offset) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = base.impl().storage;
+  impl->dtype = base.dtype();
+  impl->sizes = std::move(sizes);
+  impl->strides = std::move(strides);
+  impl->offset = offset;
+  impl->isView = true;
+  return Tensor(std::move(impl));
+}
+
+int64_t wrapDim(int64_t dim, int64_t ndim) {
+  int64_t n = std::max<int64_t>(ndim, 1);
+  KILN_CHECK(dim >= -n && dim < n,
+             "Dimension out of range (expected to be in range of [", -n, ", ",
+             n - 1, "], but got ", dim, ")");
+  return dim < 0 ? dim + n : dim;
+}
+
+std::vector<int64_t> broadcastShapes(IntArrayRef a, IntArrayRef b) {
+  size_t n = std::max(a.size(), b.size());
+  std::vector<int64_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t da = i < a.size() ? a[a.size() - 1 - i] : 1;
+    int64_t db = i < b.size() ? b[b.size() - 1 - i] : 1;
+    KILN_CHECK(da == db || da == 1 || db == 1, "The size of tensor a (", da,
+               ") must match the size of tensor b (", db,
+               ") at non-singleton dimension ", n - 1 - i);
+    out[n - 1 - i] = da == 1 ? db : da;
+  }
+  return out;
+}
+
+runtime::StridedView broadcastView(const Tensor &t, IntArrayRef shape) {
+  const TensorImpl &impl = t.impl();
+  runtime::StridedView v{impl.data(), impl.dtype, shape.vec(),
+                         std::vector<int64_t>(shape.size(), 0)};
+  size_t lead = shape.size() - impl.sizes.size();
+  for (size_t d = 0; d < impl.sizes.size(); ++d)
+    if (impl.sizes[d] != 1)
+      v.strides[lead + d] = impl.strides[d];
+  return v;
+}
+
+Tensor sumTo(const Tensor &grad, IntArrayRef shape) {
+  if (grad.sizes() == shape)
+    return grad;
+  int64_t lead = grad.dim() - static_cast<int64_t>(shape.size());
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < grad.dim(); ++d)
+    if (d < lead || (shape[d - lead] == 1 && grad.size(d) != 1))
+      dims.push_back(d);
+  Tensor r = dims.empty() ? grad : grad.sum(dims, /*keepdim=*/true);
+  return r.reshape(shape);
+}
+
+ScalarType resultType(const Tensor &a, const Tensor &b) {
+  auto tier = [](const Tensor &t) {
+    return t.impl().isWrappedNumber ? 2 : (t.dim() == 0 ? 1 : 0);
+  };
+  std::optional<ScalarType> byTier[3];
+  for (const Tensor *t : {&a, &b}) {
+    auto &slot = byTier[tier(*t)];
+    slot = slot ? promoteTypes(*slot, t->dtype()) : t->dtype();
+  }
+  std::optional<ScalarType> result;
+  for (int t = 0; t < 3; ++t) {
+    if (!byTier[t])
+      continue;
+    ScalarType type = *byTier[t];
+    if (t == 2 && type == kDouble)
+      type = kFloat; // A Python float takes the default dtype.
+    auto category = [](ScalarType s) { return isFloatingType(s) ? 2 : int(s); };
+    if (!result || category(type) > category(*result))
+      result = type;
+  }
+  return *result;
+}
+
+Tensor castTo(const Tensor &t, ScalarType dtype) {
+  return t.dtype() == dtype ? t : t.to(dtype);
+}
+
+void checkInplace(const Tensor &self) {
+  if (!GradMode::is_enabled())
+    return;
+  KILN_CHECK(!(self.is_leaf() && self.requires_grad()),
+             "a leaf Variable that requires grad is being used in an in-place "
+             "operation.");
+}
+
+const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
+  std::vector<int64_t> shape = broadcastShapes(self.sizes(), value.sizes());
+  KILN_CHECK(IntArrayRef(shape) == self.sizes(), "output with shape ",
+             shapeString(self.sizes()),
+             " doesn't match the broadcast shape ", shapeString(shape));
+  KILN_CHECK(isFloatingType(self.dtype()) || !isFloatingType(value.dtype()),
+             "result type ", toString(value.dtype()),
+             " can't be cast to the desired output type ",
+             toString(self.dtype()));
+  TensorImpl &impl = self.impl();
+  if (value.grad_fn()) {
+    KILN_CHECK(!impl.isView,
+               "kiln does not support in-place operations that record "
+               "autograd history on a view; use the out-of-place op");
+  }
+  runtime::copy(broadcastView(value, self.sizes()), impl.view());
+  impl.storage->bumpVersion();
+  if (value.grad_fn()) {
+    impl.gradFn = value.grad_fn();
+    impl.outputNr = value.output_nr();
+  }
+  return self;
+}
+
+std::string shapeString(IntArrayRef sizes) {
+  std::ostringstream os;
+  os << sizes;
+  return os.str();
+}
+
+} // namespace kiln::detail

@@ -1,0 +1,237 @@
+//===- ReductionOps.cpp - sum, mean, max/min, argmax, norm ---------------===//
+#include "OpsCommon.h"
+
+#include <cmath>
+
+namespace kiln {
+
+using namespace detail;
+using autograd::FunctionNode;
+using runtime::ReduceOp;
+
+namespace {
+
+/// Which dims a reduction covers; empty `dims` means all of them.
+std::vector<bool> reducedDims(const Tensor &t, IntArrayRef dims) {
+  std::vector<bool> mask(t.dim(), dims.empty());
+  for (int64_t d : dims) {
+    int64_t w = wrapDim(d, t.dim());
+    KILN_CHECK(t.dim() == 0 || !mask[w] || dims.empty(), "dim ", w,
+               " appears multiple times in the list of dims");
+    if (t.dim() > 0)
+      mask[w] = true;
+  }
+  return mask;
+}
+
+std::vector<int64_t> keptShape(const Tensor &t, const std::vector<bool> &mask,
+                               bool keepdim) {
+  std::vector<int64_t> shape;
+  for (int64_t d = 0; d < t.dim(); ++d)
+    if (!mask[d])
+      shape.push_back(t.size(d));
+    else if (keepdim)
+      shape.push_back(1);
+  return shape;
+}
+
+/// Reduces into a keepdim-shaped tensor of type `outType`.
+Tensor reduceKernel(ReduceOp op, const Tensor &in,
+                    const std::vector<bool> &mask, ScalarType outType) {
+  Tensor src = in.dtype() == outType ? in : in.to(outType);
+  Tensor out = emptyTensor(keptShape(in, mask, true), outType);
+  runtime::reduce(op, src.impl().view(), mask, out.impl().view());
+  return out;
+}
+
+/// The gradient of a reduction, broadcast back to the input's shape.
+Tensor expandGrad(const Tensor &g, const std::vector<int64_t> &keepShape,
+                  const std::vector<int64_t> &inShape) {
+  return g.reshape(keepShape).expand(inShape);
+}
+
+Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
+               std::optional<ScalarType> dtype, const char *name,
+               bool isMean) {
+  std::vector<bool> mask = reducedDims(self, dims);
+  ScalarType t = dtype ? *dtype
+                       : (isFloatingType(self.dtype()) ? self.dtype() : kLong);
+  if (isMean)
+    KILN_CHECK(isFloatingType(t),
+               "mean(): could not infer output dtype. Input dtype must be "
+               "either a floating point or complex dtype. Got: ",
+               toString(self.dtype()));
+  Tensor out = reduceKernel(ReduceOp::Sum, self, mask, t);
+  int64_t count = 1;
+  for (int64_t d = 0; d < self.dim(); ++d)
+    if (mask[d])
+      count *= self.size(d);
+  if (isMean) {
+    runtime::StridedView v = out.impl().view();
+    Tensor divisor = scalar_tensor(double(count), t);
+    runtime::binary(runtime::BinaryOp::Div, v, broadcastView(divisor, out.sizes()),
+                    v);
+  }
+  std::vector<int64_t> keep = out.sizes().vec();
+  Tensor result = out.view(keptShape(self, mask, keepdim));
+  result.impl().isView = false;
+  result.impl().gradFn = nullptr;
+  if (autograd::anyRequiresGrad({&self})) {
+    std::vector<int64_t> in = self.sizes().vec();
+    ScalarType inType = self.dtype();
+    autograd::setHistory(
+        result,
+        autograd::makeNode(name, {self},
+                           [=](FunctionNode &, const variable_list &g) {
+                             Tensor gi = expandGrad(g[0], keep, in);
+                             if (isMean)
+                               gi = gi / double(count);
+                             return variable_list{castTo(gi, inType)};
+                           }));
+  }
+  return result;
+}
+
+/// max()/min() over everything; ties share the gradient evenly.
+Tensor extremumAll(const Tensor &self, bool isMax) {
+  KILN_CHECK(self.numel() > 0, isMax ? "max" : "min",
+             "(): Expected reduction dim to be specified for input.numel() == "
+             "0. Specify the reduction dim with the 'dim' argument.");
+  std::vector<bool> mask(self.dim(), true);
+  Tensor out = reduceKernel(isMax ? ReduceOp::Max : ReduceOp::Min, self, mask,
+                            self.dtype())
+                   .reshape({});
+  out.impl().gradFn = nullptr;
+  out.impl().isView = false;
+  if (autograd::anyRequiresGrad({&self})) {
+    auto node = autograd::makeNode(isMax ? "MaxBackward1" : "MinBackward1",
+                                   {self}, nullptr);
+    size_t si = node->save(self), so = node->save(out, true);
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+      Tensor x = n.saved(si), y = n.saved(so);
+      Tensor hit = (x == y).to(x.dtype());
+      return variable_list{hit * (g[0] / hit.sum())};
+    });
+    autograd::setHistory(out, node);
+  }
+  return out;
+}
+
+std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
+                                       bool keepdim, bool isMax) {
+  dim = wrapDim(dim, self.dim());
+  Tensor src = self.dim() == 0 ? self.reshape({1}) : self;
+  KILN_CHECK(src.size(dim) > 0, isMax ? "max" : "min",
+             "(): Expected reduction dim ", dim, " to have non-zero size.");
+  std::vector<int64_t> keepShape = src.sizes().vec();
+  keepShape[dim] = 1;
+  Tensor values = emptyTensor(keepShape, src.dtype());
+  Tensor indices = emptyTensor(keepShape, kLong);
+  runtime::argReduce(isMax, src.impl().view(), dim, values.impl().view(),
+                     indices.impl().view());
+  if (!keepdim && self.dim() > 0) {
+    values = values.squeeze(dim);
+    indices = indices.squeeze(dim);
+    values.impl().isView = indices.impl().isView = false;
+  } else if (self.dim() == 0) {
+    values = values.reshape({});
+    indices = indices.reshape({});
+  }
+  if (autograd::anyRequiresGrad({&self})) {
+    std::vector<int64_t> in = self.sizes().vec();
+    auto node = autograd::makeNode(isMax ? "MaxBackward0" : "MinBackward0",
+                                   {self}, nullptr);
+    size_t si = node->save(indices);
+    node->setRule([=](FunctionNode &n, const variable_list &g) {
+      Tensor idx = n.saved(si).reshape(keepShape);
+      std::vector<int64_t> arShape(keepShape.size(), 1);
+      arShape[dim] = in.empty() ? 1 : in[dim];
+      Tensor hit = arange(arShape[dim]).reshape(arShape) == idx;
+      return variable_list{
+          where(hit, g[0].reshape(keepShape), 0.0).reshape(in)};
+    });
+    autograd::setHistory(values, node);
+  }
+  return {values, indices};
+}
+
+} // namespace
+
+Tensor Tensor::sum(std::optional<ScalarType> dtype) const {
+  return sumImpl(*this, {}, false, dtype, "SumBackward0", false);
+}
+Tensor Tensor::sum(IntArrayRef dims, bool keepdim,
+                   std::optional<ScalarType> dtype) const {
+  return sumImpl(*this, dims, keepdim, dtype, "SumBackward1", false);
+}
+Tensor Tensor::mean(std::optional<ScalarType> dtype) const {
+  return sumImpl(*this, {}, false, dtype, "MeanBackward0", true);
+}
+Tensor Tensor::mean(IntArrayRef dims, bool keepdim,
+                    std::optional<ScalarType> dtype) const {
+  return sumImpl(*this, dims, keepdim, dtype, "MeanBackward1", true);
+}
+Tensor Tensor::max() const { return extremumAll(*this, true); }
+Tensor Tensor::min() const { return extremumAll(*this, false); }
+std::tuple<Tensor, Tensor> Tensor::max(int64_t dim, bool keepdim) const {
+  return extremumDim(*this, dim, keepdim, true);
+}
+std::tuple<Tensor, Tensor> Tensor::min(int64_t dim, bool keepdim) const {
+  return extremumDim(*this, dim, keepdim, false);
+}
+
+Tensor Tensor::argmax(std::optional<int64_t> dim, bool keepdim) const {
+  NoGradGuard noGrad;
+  if (!dim)
+    return std::get<1>(reshape({-1}).max(0, false));
+  return std::get<1>(max(*dim, keepdim));
+}
+Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const {
+  NoGradGuard noGrad;
+  if (!dim)
+    return std::get<1>(reshape({-1}).min(0, false));
+  return std::get<1>(min(*dim, keepdim));
+}
+
+Tensor Tensor::norm(const Scalar &p) const { return norm(p, {}, false); }
+
+Tensor Tensor::norm(const Scalar &p, IntArrayRef dims, bool keepdim) const {
+  KILN_CHECK(is_floating_point(), "linalg.vector_norm: Expected a floating "
+                                  "point or complex tensor as input. Got ",
+             ::kiln::toString(dtype()));
+  double order = p.toDouble();
+  KILN_CHECK(order > 0 && std::isfinite(order),
+             "kiln supports finite positive norm orders, got ", order);
+  Tensor a = abs();
+  if (order == 1)
+    return dims.empty() ? a.sum() : a.sum(dims, keepdim);
+  Tensor s = dims.empty() ? a.pow(order).sum() : a.pow(order).sum(dims, keepdim);
+  return s.pow(1.0 / order);
+}
+
+Tensor Tensor::all() const {
+  std::vector<bool> mask(dim(), true);
+  return reduceKernel(ReduceOp::Min, to(kBool), mask, kBool).reshape({});
+}
+
+Tensor Tensor::any() const {
+  std::vector<bool> mask(dim(), true);
+  return reduceKernel(ReduceOp::Max, to(kBool), mask, kBool).reshape({});
+}
+
+Tensor sum(const Tensor &a) { return a.sum(); }
+Tensor sum(const Tensor &a, IntArrayRef dims, bool keepdim) {
+  return a.sum(dims, keepdim);
+}
+Tensor mean(const Tensor &a) { return a.mean(); }
+Tensor mean(const Tensor &a, IntArrayRef dims, bool keepdim) {
+  return a.mean(dims, keepdim);
+}
+Tensor max(const Tensor &a) { return a.max(); }
+Tensor min(const Tensor &a) { return a.min(); }
+Tensor argmax(const Tensor &a, std::optional<int64_t> dim, bool keepdim) {
+  return a.argmax(dim, keepdim);
+}
+Tensor norm(const Tensor &a, const Scalar &p) { return a.norm(p); }
+
+} // namespace kiln

@@ -1,0 +1,170 @@
+//===- Tensor.cpp - Tensor metadata, autograd accessors, conversions ------===//
+#include "OpsCommon.h"
+#include "kiln/Tensor.h"
+
+#include <cmath>
+
+namespace kiln {
+
+using namespace detail;
+
+TensorImpl &Tensor::impl() const {
+  KILN_CHECK(impl_ != nullptr, "Tensor is undefined");
+  return *impl_;
+}
+
+int64_t Tensor::size(int64_t d) const { return impl().sizes[wrapDim(d, dim())]; }
+
+int64_t Tensor::stride(int64_t d) const {
+  return impl().strides[wrapDim(d, dim())];
+}
+
+TensorOptions Tensor::options() const {
+  return TensorOptions().dtype(dtype()).device(device());
+}
+
+bool Tensor::is_contiguous() const { return impl().view().isContiguous(); }
+
+Scalar Tensor::item() const {
+  KILN_CHECK(numel() == 1, "a Tensor with ", numel(),
+             " elements cannot be converted to Scalar");
+  return dispatchType(dtype(), [&](auto t) -> Scalar {
+    using T = decltype(t);
+    return Scalar(*static_cast<const T *>(impl().data()));
+  });
+}
+
+bool Tensor::is_nonzero() const {
+  KILN_CHECK(numel() != 0,
+             "Boolean value of Tensor with no values is ambiguous");
+  KILN_CHECK(numel() == 1, "Boolean value of Tensor with more than one value "
+                           "is ambiguous");
+  return item().toBool();
+}
+
+bool Tensor::requires_grad() const {
+  return impl().requiresGrad || impl().gradFn != nullptr;
+}
+
+const Tensor &Tensor::requires_grad_(bool requiresGrad) const {
+  KILN_CHECK(is_leaf() || requiresGrad,
+             "you can only change requires_grad flags of leaf variables. If "
+             "you want to use a computed variable in a subgraph that doesn't "
+             "require differentiation use var_no_grad = var.detach().");
+  KILN_CHECK(!requiresGrad || is_floating_point(),
+             "only Tensors of floating point dtype can require gradients");
+  impl().requiresGrad = requiresGrad;
+  return *this;
+}
+
+const Tensor &Tensor::grad() const { return mutable_grad(); }
+
+Tensor &Tensor::mutable_grad() const {
+  // The handle lives in the impl so that grad() can return a reference.
+  static_assert(sizeof(Tensor) == sizeof(std::shared_ptr<TensorImpl>));
+  return reinterpret_cast<Tensor &>(impl().grad);
+}
+
+void Tensor::set_grad(const Tensor &g) const {
+  if (g.defined())
+    KILN_CHECK(g.sizes() == sizes(), "assigned grad has data of a different "
+                                     "size");
+  mutable_grad() = g;
+}
+
+Tensor Tensor::detach() const {
+  Tensor alias = makeAlias(*this, sizes().vec(), strides().vec(),
+                           storage_offset());
+  alias.impl().isView = impl().isView;
+  return alias;
+}
+
+const Tensor &Tensor::detach_() const {
+  impl().gradFn = nullptr;
+  impl().requiresGrad = false;
+  return *this;
+}
+
+Tensor Tensor::clone() const {
+  Tensor out = emptyTensor(sizes(), dtype());
+  runtime::copy(impl().view(), out.impl().view());
+  if (autograd::anyRequiresGrad({this}))
+    autograd::setHistory(
+        out, autograd::makeNode("CloneBackward0", {*this},
+                                [](auto &, const variable_list &g) {
+                                  return variable_list{g[0]};
+                                }));
+  return out;
+}
+
+Tensor Tensor::contiguous() const { return is_contiguous() ? *this : clone(); }
+
+Tensor Tensor::to(ScalarType t, bool, bool copy) const {
+  if (t == dtype() && !copy)
+    return *this;
+  Tensor out = emptyTensor(sizes(), t);
+  runtime::copy(impl().view(), out.impl().view());
+  if (isFloatingType(t) && autograd::anyRequiresGrad({this})) {
+    ScalarType from = dtype();
+    autograd::setHistory(
+        out, autograd::makeNode("ToCopyBackward0", {*this},
+                                [from](auto &, const variable_list &g) {
+                                  return variable_list{g[0].to(from)};
+                                }));
+  }
+  return out;
+}
+
+Tensor Tensor::to(const TensorOptions &options) const {
+  KILN_CHECK(options.device().is_cpu(),
+             "kiln eager tensors live on the CPU; CUDA is not available");
+  Tensor r = options.has_dtype() ? to(options.dtype()) : *this;
+  if (options.requires_grad())
+    r.requires_grad_(true);
+  return r;
+}
+
+Tensor Tensor::to(Device device) const {
+  KILN_CHECK(device.is_cpu(),
+             "kiln eager tensors live on the CPU; CUDA is not available");
+  return *this;
+}
+
+bool Tensor::equal(const Tensor &other) const {
+  if (sizes() != other.sizes())
+    return false;
+  NoGradGuard noGrad;
+  return eq(other).all().item<bool>();
+}
+
+bool Tensor::allclose(const Tensor &other, double rtol, double atol,
+                      bool equal_nan) const {
+  NoGradGuard noGrad;
+  Tensor a = to(kDouble), b = other.to(kDouble);
+  Tensor diff = (a - b).abs();
+  Tensor tol = b.abs() * rtol + atol;
+  Tensor ok = diff <= tol;
+  if (equal_nan)
+    ok = ok | (a.ne(a) & b.ne(b));
+  else
+    ok = ok & a.eq(a) & b.eq(b);
+  // Exactly equal values (including infinities) are close.
+  ok = ok | a.eq(b);
+  return ok.all().item<bool>();
+}
+
+bool equal(const Tensor &a, const Tensor &b) { return a.equal(b); }
+bool allclose(const Tensor &a, const Tensor &b, double rtol, double atol,
+              bool equal_nan) {
+  return a.allclose(b, rtol, atol, equal_nan);
+}
+
+std::ostream &operator<<(std::ostream &os, const Scalar &s) {
+  if (s.isFloatingPoint())
+    return os << s.toDouble();
+  if (s.isBoolean())
+    return os << (s.toBool() ? "true" : "false");
+  return os << s.toLong();
+}
+
+} // namespace kiln

@@ -1,0 +1,547 @@
+//===- ViewOps.cpp - Views, indexing and concatenation -------------------===//
+//
+// Views alias their input's memory; their gradients are ordinary ops on the
+// output gradient (reshape back, transpose back, pad with zeros, ...).
+//
+//===----------------------------------------------------------------------===//
+#include "OpsCommon.h"
+#include "kiln/Indexing.h"
+
+#include <numeric>
+
+namespace kiln {
+
+using namespace detail;
+using autograd::FunctionNode;
+
+namespace {
+
+/// Attaches a single-input gradient rule `rule(grad) -> input grad`.
+template <class Rule>
+Tensor withGrad(Tensor out, const Tensor &in, const char *name, Rule rule) {
+  if (autograd::anyRequiresGrad({&in}))
+    autograd::setHistory(
+        out, autograd::makeNode(name, {in},
+                                [rule](FunctionNode &, const variable_list &g) {
+                                  return variable_list{rule(g[0])};
+                                }));
+  return out;
+}
+
+std::vector<int64_t> inferSize(IntArrayRef shape, int64_t numel) {
+  std::vector<int64_t> out = shape.vec();
+  int64_t known = 1;
+  std::optional<size_t> infer;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == -1) {
+      KILN_CHECK(!infer, "only one dimension can be inferred");
+      infer = i;
+    } else {
+      KILN_CHECK(out[i] >= 0, "invalid shape dimension ", out[i]);
+      known *= out[i];
+    }
+  }
+  bool ok = infer ? (known != 0 && numel % known == 0) : known == numel;
+  if (infer && known == 0 && numel == 0)
+    ok = false;
+  KILN_CHECK(ok, "shape '", shapeString(shape), "' is invalid for input of size ",
+             numel);
+  if (infer)
+    out[*infer] = numel / known;
+  return out;
+}
+
+/// PyTorch's computeStride: strides for viewing (sizes, strides) as `shape`
+/// without copying, if possible.
+std::optional<std::vector<int64_t>> viewStrides(IntArrayRef sizes,
+                                                IntArrayRef strides,
+                                                IntArrayRef shape) {
+  std::vector<int64_t> out(shape.size(), 1);
+  if (sizes.empty())
+    return out;
+  int64_t numel = 1;
+  for (int64_t s : sizes)
+    numel *= s;
+  if (numel == 0)
+    return contiguousStrides(shape);
+  int64_t viewD = static_cast<int64_t>(shape.size()) - 1;
+  int64_t chunkBase = strides.back();
+  int64_t tensorNumel = 1, viewNumel = 1;
+  for (int64_t d = static_cast<int64_t>(sizes.size()) - 1; d >= 0; --d) {
+    tensorNumel *= sizes[d];
+    if (d == 0 ||
+        (sizes[d - 1] != 1 && strides[d - 1] != tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] == 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= shape[viewD];
+        --viewD;
+      }
+      if (viewNumel != tensorNumel)
+        return std::nullopt;
+      if (d > 0) {
+        chunkBase = strides[d - 1];
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
+    }
+  }
+  if (viewD != -1)
+    return std::nullopt;
+  return out;
+}
+
+Tensor viewImpl(const Tensor &self, IntArrayRef shape, const char *name) {
+  std::vector<int64_t> size = inferSize(shape, self.numel());
+  auto strides = viewStrides(self.sizes(), self.strides(), size);
+  KILN_CHECK(strides.has_value(),
+             "view size is not compatible with input tensor's size and stride "
+             "(at least one dimension spans across two contiguous subspaces). "
+             "Use .reshape(...) instead.");
+  std::vector<int64_t> inShape = self.sizes().vec();
+  return withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
+                  name, [inShape](const Tensor &g) { return g.reshape(inShape); });
+}
+
+} // namespace
+
+Tensor Tensor::view(IntArrayRef shape) const {
+  return viewImpl(*this, shape, "ViewBackward0");
+}
+
+Tensor Tensor::reshape(IntArrayRef shape) const {
+  std::vector<int64_t> size = inferSize(shape, numel());
+  if (viewStrides(sizes(), strides(), size))
+    return viewImpl(*this, size, "ViewBackward0");
+  return viewImpl(clone(), size, "UnsafeViewBackward0");
+}
+
+Tensor Tensor::flatten(int64_t start, int64_t end) const {
+  if (dim() == 0)
+    return reshape({1});
+  start = wrapDim(start, dim());
+  end = wrapDim(end, dim());
+  KILN_CHECK(start <= end, "flatten() has invalid args: start_dim cannot come "
+                           "after end_dim");
+  std::vector<int64_t> shape(sizes().begin(), sizes().begin() + start);
+  int64_t n = 1;
+  for (int64_t d = start; d <= end; ++d)
+    n *= size(d);
+  shape.push_back(n);
+  shape.insert(shape.end(), sizes().begin() + end + 1, sizes().end());
+  return reshape(shape);
+}
+
+Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
+  if (dim() == 0)
+    return *this;
+  d0 = wrapDim(d0, dim());
+  d1 = wrapDim(d1, dim());
+  std::vector<int64_t> sz = sizes().vec(), st = strides().vec();
+  std::swap(sz[d0], sz[d1]);
+  std::swap(st[d0], st[d1]);
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "TransposeBackward0",
+                  [=](const Tensor &g) { return g.transpose(d0, d1); });
+}
+
+Tensor Tensor::t() const {
+  KILN_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self "
+                         "is ",
+             dim(), "D");
+  if (dim() < 2)
+    return withGrad(detach(), *this, "TBackward0",
+                    [](const Tensor &g) { return g; });
+  return withGrad(makeAlias(*this, {size(1), size(0)}, {stride(1), stride(0)},
+                            storage_offset()),
+                  *this, "TBackward0", [](const Tensor &g) { return g.t(); });
+}
+
+Tensor Tensor::permute(IntArrayRef dims) const {
+  KILN_CHECK(static_cast<int64_t>(dims.size()) == dim(),
+             "permute(sparse_coo): number of dimensions in the tensor input "
+             "does not match the length of the desired ordering of dimensions "
+             "i.e. input.dim() = ",
+             dim(), " is not equal to len(dims) = ", dims.size());
+  std::vector<int64_t> sz(dim()), st(dim()), inverse(dim());
+  std::vector<bool> seen(dim(), false);
+  for (int64_t i = 0; i < dim(); ++i) {
+    int64_t d = wrapDim(dims[i], dim());
+    KILN_CHECK(!seen[d], "permute(): duplicate dims are not allowed.");
+    seen[d] = true;
+    sz[i] = size(d);
+    st[i] = stride(d);
+    inverse[d] = i;
+  }
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "PermuteBackward0",
+                  [inverse](const Tensor &g) { return g.permute(inverse); });
+}
+
+Tensor Tensor::squeeze() const {
+  std::vector<int64_t> sz, st;
+  for (int64_t d = 0; d < dim(); ++d)
+    if (size(d) != 1) {
+      sz.push_back(size(d));
+      st.push_back(stride(d));
+    }
+  std::vector<int64_t> in = sizes().vec();
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "SqueezeBackward0",
+                  [in](const Tensor &g) { return g.reshape(in); });
+}
+
+Tensor Tensor::squeeze(int64_t d) const {
+  d = wrapDim(d, dim());
+  std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
+  if (dim() > 0 && sz[d] == 1) {
+    sz.erase(sz.begin() + d);
+    st.erase(st.begin() + d);
+  }
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "SqueezeBackward1",
+                  [in](const Tensor &g) { return g.reshape(in); });
+}
+
+Tensor Tensor::unsqueeze(int64_t d) const {
+  d = wrapDim(d, dim() + 1);
+  std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
+  int64_t newStride = d < dim() ? st[d] * sz[d] : 1;
+  sz.insert(sz.begin() + d, 1);
+  st.insert(st.begin() + d, newStride);
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "UnsqueezeBackward0",
+                  [in](const Tensor &g) { return g.reshape(in); });
+}
+
+Tensor Tensor::expand(IntArrayRef size, bool) const {
+  KILN_CHECK(static_cast<int64_t>(size.size()) >= dim(),
+             "expand(torch.FloatTensor{", shapeString(sizes()),
+             "}, size=", shapeString(size),
+             "): the number of sizes provided (", size.size(),
+             ") must be greater or equal to the number of dimensions in the "
+             "tensor (",
+             dim(), ")");
+  int64_t lead = static_cast<int64_t>(size.size()) - dim();
+  std::vector<int64_t> sz(size.size()), st(size.size(), 0);
+  for (int64_t i = 0; i < static_cast<int64_t>(size.size()); ++i) {
+    int64_t d = i - lead;
+    if (d < 0) {
+      KILN_CHECK(size[i] >= 0, "The expanded size of the tensor (", size[i],
+                 ") isn't allowed in a leading, non-existing dimension ", i);
+      sz[i] = size[i];
+      continue;
+    }
+    int64_t target = size[i] == -1 ? this->size(d) : size[i];
+    KILN_CHECK(this->size(d) == target || this->size(d) == 1,
+               "The expanded size of the tensor (", target,
+               ") must match the existing size (", this->size(d),
+               ") at non-singleton dimension ", i,
+               ".  Target sizes: ", shapeString(size),
+               ".  Tensor sizes: ", shapeString(sizes()));
+    sz[i] = target;
+    st[i] = this->size(d) == target ? stride(d) : 0;
+  }
+  std::vector<int64_t> in = sizes().vec();
+  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+                  "ExpandBackward0",
+                  [in](const Tensor &g) { return sumTo(g, in); });
+}
+
+Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
+                     std::optional<int64_t> end, int64_t step) const {
+  KILN_CHECK(dim() > 0, "slice() cannot be applied to a 0-dim tensor.");
+  d = wrapDim(d, dim());
+  KILN_CHECK(step > 0, "slice step must be positive");
+  int64_t n = size(d);
+  int64_t s = start.value_or(0), e = end.value_or(n);
+  if (s < 0)
+    s += n;
+  if (e < 0)
+    e += n;
+  s = std::clamp<int64_t>(s, 0, n);
+  e = std::clamp<int64_t>(e, s, n);
+  std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
+  sz[d] = (e - s + step - 1) / step;
+  st[d] *= step;
+  return withGrad(makeAlias(*this, sz, st, storage_offset() + s * stride(d)),
+                  *this, "SliceBackward0", [=](const Tensor &g) {
+                    Tensor full = zeros(in, g.dtype());
+                    full.slice(d, s, e, step).copy_(g);
+                    return full;
+                  });
+}
+
+Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+  d = wrapDim(d, dim());
+  if (start < 0)
+    start += size(d);
+  KILN_CHECK(start >= 0 && length >= 0 && start + length <= size(d),
+             "start (", start, ") + length (", length,
+             ") exceeds dimension size (", size(d), ").");
+  return slice(d, start, start + length);
+}
+
+Tensor Tensor::select(int64_t d, int64_t index) const {
+  KILN_CHECK(dim() > 0, "select() cannot be applied to a 0-dim tensor.");
+  d = wrapDim(d, dim());
+  int64_t n = size(d);
+  KILN_CHECK(index >= -n && index < n, "select(): index ", index,
+             " out of range for tensor of size ", shapeString(sizes()),
+             " at dimension ", d);
+  if (index < 0)
+    index += n;
+  std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
+  int64_t off = storage_offset() + index * st[d];
+  sz.erase(sz.begin() + d);
+  st.erase(st.begin() + d);
+  return withGrad(makeAlias(*this, sz, st, off), *this, "SelectBackward0",
+                  [=](const Tensor &g) {
+                    Tensor full = zeros(in, g.dtype());
+                    full.select(d, index).copy_(g);
+                    return full;
+                  });
+}
+
+// --- Indexing -------------------------------------------------------------------------
+
+namespace indexing {
+TensorIndex::TensorIndex(const char *s) : kind_(Kind::Ellipsis) {
+  KILN_CHECK(std::string(s) == "...",
+             "Expected \"...\" to represent an ellipsis index, but got \"", s,
+             "\"");
+}
+} // namespace indexing
+
+namespace {
+using indexing::TensorIndex;
+
+/// Applies the basic (view) indices and returns the view plus the position
+/// and value of a single bool-mask index, if any.
+Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
+                         Tensor &mask, int64_t &maskDim) {
+  int64_t consuming = 0;
+  for (auto &i : indices)
+    if (i.kind() == TensorIndex::Kind::Tensor)
+      consuming += i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
+    else if (i.kind() == TensorIndex::Kind::Integer ||
+             i.kind() == TensorIndex::Kind::Slice)
+      ++consuming;
+  KILN_CHECK(consuming <= self.dim(), "too many indices for tensor of "
+                                      "dimension ",
+             self.dim());
+  Tensor r = self;
+  int64_t d = 0;
+  for (auto &i : indices) {
+    switch (i.kind()) {
+    case TensorIndex::Kind::Integer:
+      r = r.select(d, i.integer());
+      --consuming;
+      break;
+    case TensorIndex::Kind::Slice:
+      r = r.slice(d, i.slice().start, i.slice().stop, i.slice().step);
+      ++d;
+      --consuming;
+      break;
+    case TensorIndex::Kind::None:
+    case TensorIndex::Kind::Boolean:
+      r = r.unsqueeze(d);
+      if (i.kind() == TensorIndex::Kind::Boolean && !i.integer())
+        r = r.slice(d, 0, 0);
+      ++d;
+      break;
+    case TensorIndex::Kind::Ellipsis:
+      d = r.dim() - consuming;
+      break;
+    case TensorIndex::Kind::Tensor: {
+      const Tensor &t = i.tensor();
+      KILN_CHECK(t.dtype() == kBool,
+                 "kiln supports bool mask tensors as tensor indices; integer "
+                 "index tensors are not supported yet");
+      KILN_CHECK(!mask.defined(), "kiln supports one mask index per "
+                                  "indexing expression");
+      for (int64_t k = 0; k < t.dim(); ++k)
+        KILN_CHECK(t.size(k) == r.size(d + k), "The shape of the mask ",
+                   shapeString(t.sizes()), " at index ", k,
+                   " does not match the shape of the indexed tensor ",
+                   shapeString(r.sizes()), " at index ", d + k);
+      mask = t;
+      maskDim = d;
+      d += t.dim();
+      consuming -= t.dim();
+      break;
+    }
+    }
+  }
+  return r;
+}
+
+/// The mask moved to the front: `r` permuted so mask dims lead.
+Tensor maskFirst(const Tensor &r, int64_t maskDim, int64_t maskRank) {
+  if (maskDim == 0)
+    return r;
+  std::vector<int64_t> order;
+  for (int64_t k = 0; k < maskRank; ++k)
+    order.push_back(maskDim + k);
+  for (int64_t k = 0; k < r.dim(); ++k)
+    if (k < maskDim || k >= maskDim + maskRank)
+      order.push_back(k);
+  return r.permute(order);
+}
+} // namespace
+
+Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
+  Tensor mask;
+  int64_t maskDim = 0;
+  Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
+  if (!mask.defined())
+    return r;
+  // r[mask]: the masked dims collapse into one of length count(mask).
+  Tensor src = maskFirst(r, maskDim, mask.dim());
+  std::vector<int64_t> rest(src.sizes().begin() + mask.dim(),
+                            src.sizes().end());
+  Tensor fullMask = mask.reshape([&] {
+                          std::vector<int64_t> s = mask.sizes().vec();
+                          s.resize(src.dim(), 1);
+                          return s;
+                        }())
+                        .expand(src.sizes());
+  int64_t count = runtime::countTrue(mask.impl().view());
+  int64_t inner = 1;
+  for (int64_t s : rest)
+    inner *= s;
+  Tensor flat = emptyTensor({count * inner}, dtype());
+  runtime::maskedSelect(src.impl().view(), fullMask.impl().view(),
+                        flat.impl().view());
+  std::vector<int64_t> shape{count};
+  shape.insert(shape.end(), rest.begin(), rest.end());
+  Tensor out = flat.view(shape);
+  std::vector<int64_t> srcShape = src.sizes().vec();
+  return withGrad(out, src, "IndexBackward0", [=](const Tensor &g) {
+    Tensor full = zeros(srcShape, g.dtype());
+    Tensor values = g.contiguous();
+    runtime::maskedScatter(full.impl().view(), fullMask.impl().view(),
+                           values.impl().view());
+    return full;
+  });
+}
+
+Tensor Tensor::operator[](const Tensor &index) const { return this->index({index}); }
+
+const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
+                                 const Tensor &value) const {
+  checkInplace(*this);
+  Tensor mask;
+  int64_t maskDim = 0;
+  Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
+  if (!mask.defined()) {
+    r.copy_(value);
+    return *this;
+  }
+  Tensor dst = maskFirst(r, maskDim, mask.dim());
+  std::vector<int64_t> full = mask.sizes().vec();
+  full.resize(dst.dim(), 1);
+  Tensor fullMask = mask.reshape(full).expand(dst.sizes());
+  if (value.numel() == 1 && dst.is_same(*this)) {
+    // x[mask] = v on the whole tensor: a masked fill (differentiable).
+    return masked_fill_(fullMask, value.item());
+  }
+  KILN_CHECK(!(GradMode::is_enabled() &&
+               (requires_grad() || value.requires_grad())),
+             "kiln: index_put_ with a tensor of values does not record "
+             "autograd history; run it under NoGradGuard");
+  Tensor vals = castTo(value, dtype()).contiguous();
+  int64_t count = runtime::countTrue(mask.impl().view());
+  int64_t inner = dst.numel() / std::max<int64_t>(mask.numel(), 1);
+  if (vals.numel() != 1) {
+    KILN_CHECK(vals.numel() == count * inner, "shape mismatch: value tensor "
+                                              "of shape ",
+               shapeString(value.sizes()),
+               " cannot be broadcast to indexing result of shape [", count,
+               "]");
+  }
+  runtime::maskedScatter(dst.impl().view(), fullMask.impl().view(),
+                         vals.impl().view());
+  impl().storage->bumpVersion();
+  return *this;
+}
+
+const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
+                                 const Scalar &value) const {
+  return index_put_(indices, scalar_tensor(value, dtype()));
+}
+
+// --- Concatenation ----------------------------------------------------------------------
+
+Tensor cat(TensorList tensors, int64_t dim) {
+  KILN_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of "
+                               "Tensors");
+  const Tensor &first = tensors[0];
+  dim = wrapDim(dim, first.dim());
+  std::vector<int64_t> shape = first.sizes().vec();
+  ScalarType t = first.dtype();
+  shape[dim] = 0;
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Tensor &x = tensors[i];
+    KILN_CHECK(x.dim() == first.dim(), "Tensors must have same number of "
+                                       "dimensions: got ",
+               first.dim(), " and ", x.dim());
+    for (int64_t d = 0; d < x.dim(); ++d)
+      KILN_CHECK(d == dim || x.size(d) == first.size(d),
+                 "Sizes of tensors must match except in dimension ", dim,
+                 ". Expected size ", first.size(d), " but got size ",
+                 x.size(d), " for tensor number ", i, " in the list.");
+    shape[dim] += x.size(dim);
+    t = promoteTypes(t, x.dtype());
+  }
+  Tensor out = emptyTensor(shape, t);
+  std::vector<int64_t> offsets;
+  int64_t off = 0;
+  {
+    NoGradGuard noGrad;
+    for (const Tensor &x : tensors) {
+      offsets.push_back(off);
+      out.slice(dim, off, off + x.size(dim)).copy_(x);
+      off += x.size(dim);
+    }
+  }
+  variable_list inputs(tensors.begin(), tensors.end());
+  if (autograd::anyRequiresGrad(inputs)) {
+    std::vector<int64_t> lengths;
+    for (const Tensor &x : tensors)
+      lengths.push_back(x.size(dim));
+    autograd::setHistory(
+        out, autograd::makeNode("CatBackward0", inputs,
+                                [=](FunctionNode &, const variable_list &g) {
+                                  variable_list r;
+                                  for (size_t i = 0; i < lengths.size(); ++i)
+                                    r.push_back(g[0].slice(
+                                        dim, offsets[i],
+                                        offsets[i] + lengths[i]));
+                                  return r;
+                                }));
+  }
+  return out;
+}
+
+Tensor stack(TensorList tensors, int64_t dim) {
+  KILN_CHECK(!tensors.empty(), "stack expects a non-empty TensorList");
+  dim = wrapDim(dim, tensors[0].dim() + 1);
+  variable_list parts;
+  for (const Tensor &t : tensors) {
+    KILN_CHECK(t.sizes() == tensors[0].sizes(),
+               "stack expects each tensor to be equal size, but got ",
+               shapeString(tensors[0].sizes()), " at entry 0 and ",
+               shapeString(t.sizes()), " at entry ", parts.size());
+    parts.push_back(t.unsqueeze(dim));
+  }
+  return cat(parts, dim);
+}
+
+Tensor transpose(const Tensor &a, int64_t d0, int64_t d1) {
+  return a.transpose(d0, d1);
+}
+Tensor reshape(const Tensor &a, IntArrayRef shape) { return a.reshape(shape); }
+Tensor squeeze(const Tensor &a) { return a.squeeze(); }
+Tensor unsqueeze(const Tensor &a, int64_t d) { return a.unsqueeze(d); }
+
+} // namespace kiln

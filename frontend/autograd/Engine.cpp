@@ -1,0 +1,200 @@
+//===- Engine.cpp - Runs the backward graph --------------------------------===//
+//
+// Counts, for every node reachable from the roots, how many gradients it
+// will receive; then runs nodes whose inputs are complete, latest-created
+// first (PyTorch's order), summing fan-in into one buffer per node.
+//
+//===----------------------------------------------------------------------===//
+#include "../OpsCommon.h"
+#include "kiln/autograd/Node.h"
+
+#include <queue>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace kiln::autograd {
+namespace {
+
+struct CompareSeq {
+  bool operator()(Node *a, Node *b) const {
+    return a->sequence_nr() < b->sequence_nr();
+  }
+};
+
+void accumulate(Tensor &slot, const Tensor &g) {
+  if (!g.defined())
+    return;
+  slot = slot.defined() ? slot + g : g;
+}
+
+/// Executes the graph. With `captures`, gradients reaching those edges are
+/// returned instead of being accumulated into leaves (autograd::grad).
+variable_list execute(const variable_list &roots, const variable_list &grads,
+                      bool retainGraph, const std::vector<Edge> *captures) {
+  NoGradGuard noGrad;
+  std::vector<Edge> rootEdges;
+  for (const Tensor &r : roots)
+    rootEdges.push_back(gradientEdge(r));
+
+  // Dependencies: number of incoming edges from reachable nodes.
+  std::unordered_map<Node *, int> deps;
+  std::unordered_set<Node *> seen;
+  std::vector<Node *> stack;
+  for (auto &e : rootEdges)
+    if (e.isValid() && seen.insert(e.function.get()).second)
+      stack.push_back(e.function.get());
+  while (!stack.empty()) {
+    Node *n = stack.back();
+    stack.pop_back();
+    for (auto &e : n->next_edges()) {
+      if (!e.isValid())
+        continue;
+      ++deps[e.function.get()];
+      if (seen.insert(e.function.get()).second)
+        stack.push_back(e.function.get());
+    }
+  }
+
+  std::unordered_map<Node *, variable_list> buffers;
+  std::unordered_map<Node *, std::shared_ptr<Node>> keepAlive;
+  auto bufferOf = [&](const Edge &e) -> Tensor & {
+    auto &buf = buffers[e.function.get()];
+    if (buf.size() < e.function->num_inputs())
+      buf.resize(e.function->num_inputs());
+    keepAlive[e.function.get()] = e.function;
+    return buf[e.inputNr];
+  };
+  for (size_t i = 0; i < rootEdges.size(); ++i)
+    if (rootEdges[i].isValid())
+      accumulate(bufferOf(rootEdges[i]), grads[i]);
+
+  variable_list captured;
+  if (captures)
+    captured.resize(captures->size());
+
+  std::priority_queue<Node *, std::vector<Node *>, CompareSeq> ready;
+  for (Node *n : seen)
+    if (deps[n] == 0)
+      ready.push(n);
+  std::vector<std::shared_ptr<Node>> executed;
+  while (!ready.empty()) {
+    Node *n = ready.top();
+    ready.pop();
+    std::shared_ptr<Node> owner = keepAlive[n];
+    variable_list inputs = std::move(buffers[n]);
+    inputs.resize(n->num_inputs());
+    for (auto &[outputNr, weak] : n->retainedOutputs())
+      if (auto t = weak.lock(); t && inputs[outputNr].defined()) {
+        Tensor &g = Tensor(t).mutable_grad();
+        g = g.defined() ? g + inputs[outputNr] : inputs[outputNr].clone();
+      }
+    bool isCaptureOnly = false;
+    if (captures) {
+      for (size_t c = 0; c < captures->size(); ++c)
+        if ((*captures)[c].function.get() == n) {
+          accumulate(captured[c], inputs[(*captures)[c].inputNr]);
+        }
+      isCaptureOnly = dynamic_cast<AccumulateGrad *>(n) != nullptr;
+    }
+    variable_list outputs;
+    if (!isCaptureOnly)
+      outputs = n->apply(std::move(inputs));
+    executed.push_back(owner);
+    const auto &edges = n->next_edges();
+    for (size_t i = 0; i < edges.size(); ++i) {
+      if (!edges[i].isValid())
+        continue;
+      if (i < outputs.size() && outputs[i].defined())
+        accumulate(bufferOf(edges[i]), outputs[i]);
+      else
+        keepAlive[edges[i].function.get()] = edges[i].function;
+      if (--deps[edges[i].function.get()] == 0)
+        ready.push(edges[i].function.get());
+    }
+  }
+  if (!retainGraph)
+    for (auto &n : executed)
+      n->release_variables();
+  return captured;
+}
+
+variable_list defaultGrads(const variable_list &roots,
+                           const variable_list &grads) {
+  variable_list out(roots.size());
+  for (size_t i = 0; i < roots.size(); ++i) {
+    const Tensor &r = roots[i];
+    KILN_CHECK(r.requires_grad(), "element ", i,
+               " of tensors does not require grad and does not have a "
+               "grad_fn");
+    if (i < grads.size() && grads[i].defined()) {
+      KILN_CHECK(grads[i].sizes() == r.sizes(), "Mismatch in shape: grad_output[", i,
+                 "] has a shape of ", detail::shapeString(grads[i].sizes()),
+                 " and output[", i, "] has a shape of ",
+                 detail::shapeString(r.sizes()), ".");
+      out[i] = detail::castTo(grads[i], r.dtype());
+    } else {
+      KILN_CHECK(r.numel() == 1,
+                 "grad can be implicitly created only for scalar outputs");
+      out[i] = ones_like(r);
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+void runBackward(const variable_list &roots, const variable_list &grads,
+                 bool retainGraph) {
+  execute(roots, defaultGrads(roots, grads), retainGraph, nullptr);
+}
+
+void backward(const variable_list &tensors, const variable_list &grad_tensors,
+              std::optional<bool> retain_graph, bool create_graph) {
+  KILN_CHECK(!create_graph,
+             "kiln does not support create_graph (higher-order gradients)");
+  runBackward(tensors, grad_tensors, retain_graph.value_or(create_graph));
+}
+
+variable_list grad(const variable_list &outputs, const variable_list &inputs,
+                   const variable_list &grad_outputs,
+                   std::optional<bool> retain_graph, bool create_graph,
+                   bool allow_unused) {
+  KILN_CHECK(!create_graph,
+             "kiln does not support create_graph (higher-order gradients)");
+  std::vector<Edge> captures;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Edge e = gradientEdge(inputs[i]);
+    KILN_CHECK(e.isValid(), "One of the differentiated Tensors does not "
+                            "require grad");
+    captures.push_back(e);
+  }
+  variable_list result =
+      execute(outputs, defaultGrads(outputs, grad_outputs),
+              retain_graph.value_or(create_graph), &captures);
+  for (size_t i = 0; i < result.size(); ++i)
+    KILN_CHECK(result[i].defined() || allow_unused,
+               "One of the differentiated Tensors appears to not have been "
+               "used in the graph. Set allow_unused=True if this is the "
+               "desired behavior.");
+  return result;
+}
+
+} // namespace kiln::autograd
+
+namespace kiln {
+
+void Tensor::backward(const Tensor &gradient, std::optional<bool> retain_graph,
+                      bool create_graph) const {
+  autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+}
+
+void Tensor::retain_grad() const {
+  KILN_CHECK(requires_grad(),
+             "can't retain_grad on Tensor that has requires_grad=False");
+  if (is_leaf() || impl().retainsGrad)
+    return;
+  impl().retainsGrad = true;
+  impl().gradFn->addRetainedOutput(impl().outputNr, impl_);
+}
+
+} // namespace kiln

@@ -1,0 +1,373 @@
+//===- Tensor.h - The eager tensor with libtorch's API ----------*- C++ -*-===//
+//
+// A Tensor is a shared handle: copies alias the same data, as in libtorch.
+// Every method that computes records autograd history when grad mode is on
+// and an input requires grad.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TENSOR_H
+#define KILN_TENSOR_H
+
+#include "kiln/ArrayRef.h"
+#include "kiln/Error.h"
+#include "kiln/Scalar.h"
+#include "kiln/TensorImpl.h"
+#include "kiln/TensorOptions.h"
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace kiln {
+
+class Tensor;
+using TensorList = ArrayRef<Tensor>;
+namespace indexing {
+class TensorIndex;
+} // namespace indexing
+
+class Tensor {
+public:
+  /// An undefined tensor (`defined()` is false), like libtorch's.
+  Tensor() = default;
+  explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+  // --- Metadata ----------------------------------------------------------
+  bool defined() const { return impl_ != nullptr; }
+  int64_t dim() const { return static_cast<int64_t>(impl().sizes.size()); }
+  int64_t ndimension() const { return dim(); }
+  IntArrayRef sizes() const { return impl().sizes; }
+  IntArrayRef strides() const { return impl().strides; }
+  int64_t size(int64_t dim) const;
+  int64_t stride(int64_t dim) const;
+  int64_t numel() const { return impl().numel(); }
+  ScalarType dtype() const { return impl().dtype; }
+  ScalarType scalar_type() const { return impl().dtype; }
+  Device device() const { return Device(kCPU); }
+  TensorOptions options() const;
+  bool is_contiguous() const;
+  bool is_floating_point() const { return isFloatingType(dtype()); }
+  int64_t storage_offset() const { return impl().offset; }
+  /// In-place writes seen by this tensor's memory (PyTorch's `_version`).
+  uint32_t _version() const { return impl().storage->version(); }
+  bool is_same(const Tensor &other) const { return impl_ == other.impl_; }
+
+  template <class T> T *data_ptr() const {
+    return static_cast<T *>(impl().data());
+  }
+  void *data_ptr() const { return impl().data(); }
+  /// The single value of a one-element tensor.
+  Scalar item() const;
+  template <class T> T item() const { return item().to<T>(); }
+
+  // --- Autograd ----------------------------------------------------------
+  bool requires_grad() const;
+  const Tensor &requires_grad_(bool requiresGrad = true) const;
+  /// The accumulated gradient; undefined until a backward reaches it.
+  const Tensor &grad() const;
+  Tensor &mutable_grad() const;
+  void set_grad(const Tensor &g) const;
+  const std::shared_ptr<autograd::Node> &grad_fn() const {
+    return impl().gradFn;
+  }
+  bool is_leaf() const { return impl().gradFn == nullptr; }
+  uint32_t output_nr() const { return impl().outputNr; }
+  /// Backpropagates from this tensor. Without `gradient` it must hold one
+  /// element. The graph is freed unless `retain_graph` is true.
+  void backward(const Tensor &gradient = {},
+                std::optional<bool> retain_graph = std::nullopt,
+                bool create_graph = false) const;
+  void retain_grad() const;
+  bool retains_grad() const { return impl().retainsGrad; }
+  /// A new tensor sharing memory, cut from the graph.
+  Tensor detach() const;
+  const Tensor &detach_() const;
+
+  // --- Copies and conversions ---------------------------------------------
+  Tensor clone() const;
+  Tensor contiguous() const;
+  Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
+  Tensor to(const TensorOptions &options) const;
+  Tensor to(Device device) const;
+  Tensor toType(ScalarType t) const { return to(t); }
+  Tensor cpu() const { return *this; }
+
+  // --- Views and shape ----------------------------------------------------
+  Tensor reshape(IntArrayRef shape) const;
+  Tensor view(IntArrayRef shape) const;
+  Tensor view_as(const Tensor &other) const { return view(other.sizes()); }
+  Tensor reshape_as(const Tensor &other) const {
+    return reshape(other.sizes());
+  }
+  Tensor flatten(int64_t start_dim = 0, int64_t end_dim = -1) const;
+  Tensor t() const;
+  Tensor transpose(int64_t dim0, int64_t dim1) const;
+  Tensor permute(IntArrayRef dims) const;
+  Tensor squeeze() const;
+  Tensor squeeze(int64_t dim) const;
+  Tensor unsqueeze(int64_t dim) const;
+  Tensor expand(IntArrayRef size, bool implicit = false) const;
+  Tensor expand_as(const Tensor &other) const { return expand(other.sizes()); }
+  Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
+               std::optional<int64_t> end = std::nullopt,
+               int64_t step = 1) const;
+  Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  Tensor select(int64_t dim, int64_t index) const;
+  Tensor operator[](int64_t index) const { return select(0, index); }
+  Tensor operator[](const Tensor &index) const;
+  /// `x.index({Slice(), 0})`, `x.index({mask})`.
+  Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
+  /// `x.index_put_({mask}, 0)`: PyTorch's `x[mask] = 0`.
+  const Tensor &index_put_(ArrayRef<indexing::TensorIndex> indices,
+                           const Tensor &value) const;
+  const Tensor &index_put_(ArrayRef<indexing::TensorIndex> indices,
+                           const Scalar &value) const;
+
+  // --- Linear algebra -----------------------------------------------------
+  Tensor mm(const Tensor &other) const;
+  Tensor matmul(const Tensor &other) const;
+  Tensor bmm(const Tensor &other) const;
+  Tensor dot(const Tensor &other) const;
+
+  // --- Reductions ---------------------------------------------------------
+  Tensor sum(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor sum(IntArrayRef dims, bool keepdim = false,
+             std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor mean(IntArrayRef dims, bool keepdim = false,
+              std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor max() const;
+  std::tuple<Tensor, Tensor> max(int64_t dim, bool keepdim = false) const;
+  Tensor min() const;
+  std::tuple<Tensor, Tensor> min(int64_t dim, bool keepdim = false) const;
+  Tensor argmax(std::optional<int64_t> dim = std::nullopt,
+                bool keepdim = false) const;
+  Tensor argmin(std::optional<int64_t> dim = std::nullopt,
+                bool keepdim = false) const;
+  /// The p-norm of all elements (p = 2 by default).
+  Tensor norm(const Scalar &p = 2) const;
+  Tensor norm(const Scalar &p, IntArrayRef dims, bool keepdim = false) const;
+  Tensor all() const;
+  Tensor any() const;
+
+  // --- Elementwise --------------------------------------------------------
+  Tensor add(const Tensor &other, const Scalar &alpha = 1) const;
+  Tensor add(const Scalar &other, const Scalar &alpha = 1) const;
+  Tensor sub(const Tensor &other, const Scalar &alpha = 1) const;
+  Tensor sub(const Scalar &other, const Scalar &alpha = 1) const;
+  Tensor mul(const Tensor &other) const;
+  Tensor mul(const Scalar &other) const;
+  Tensor div(const Tensor &other) const;
+  Tensor div(const Scalar &other) const;
+  Tensor pow(const Scalar &exponent) const;
+  Tensor pow(const Tensor &exponent) const;
+  Tensor square() const { return pow(2); }
+  Tensor exp() const;
+  Tensor log() const;
+  Tensor sqrt() const;
+  Tensor rsqrt() const;
+  Tensor abs() const;
+  Tensor neg() const;
+  Tensor sign() const;
+  Tensor sin() const;
+  Tensor cos() const;
+  Tensor tanh() const;
+  Tensor sigmoid() const;
+  Tensor relu() const;
+  Tensor reciprocal() const;
+  Tensor clamp(std::optional<Scalar> min = std::nullopt,
+               std::optional<Scalar> max = std::nullopt) const;
+  Tensor clamp_min(const Scalar &min) const;
+  Tensor clamp_max(const Scalar &max) const;
+  Tensor maximum(const Tensor &other) const;
+  Tensor minimum(const Tensor &other) const;
+  Tensor masked_fill(const Tensor &mask, const Scalar &value) const;
+  Tensor masked_fill(const Tensor &mask, const Tensor &value) const;
+  Tensor logical_not() const;
+  Tensor logical_and(const Tensor &other) const;
+  Tensor logical_or(const Tensor &other) const;
+
+  Tensor eq(const Tensor &other) const;
+  Tensor eq(const Scalar &other) const;
+  Tensor ne(const Tensor &other) const;
+  Tensor ne(const Scalar &other) const;
+  Tensor lt(const Tensor &other) const;
+  Tensor lt(const Scalar &other) const;
+  Tensor le(const Tensor &other) const;
+  Tensor le(const Scalar &other) const;
+  Tensor gt(const Tensor &other) const;
+  Tensor gt(const Scalar &other) const;
+  Tensor ge(const Tensor &other) const;
+  Tensor ge(const Scalar &other) const;
+  /// Same sizes and same values.
+  bool equal(const Tensor &other) const;
+  bool allclose(const Tensor &other, double rtol = 1e-5, double atol = 1e-8,
+                bool equal_nan = false) const;
+  /// The truth value of a one-element tensor (Python's `bool(t)`).
+  bool is_nonzero() const;
+
+  // --- In place -----------------------------------------------------------
+  const Tensor &copy_(const Tensor &src, bool non_blocking = false) const;
+  const Tensor &fill_(const Scalar &value) const;
+  const Tensor &zero_() const;
+  const Tensor &add_(const Tensor &other, const Scalar &alpha = 1) const;
+  const Tensor &add_(const Scalar &other, const Scalar &alpha = 1) const;
+  const Tensor &sub_(const Tensor &other, const Scalar &alpha = 1) const;
+  const Tensor &sub_(const Scalar &other, const Scalar &alpha = 1) const;
+  const Tensor &mul_(const Tensor &other) const;
+  const Tensor &mul_(const Scalar &other) const;
+  const Tensor &div_(const Tensor &other) const;
+  const Tensor &div_(const Scalar &other) const;
+  const Tensor &pow_(const Scalar &exponent) const;
+  const Tensor &clamp_(std::optional<Scalar> min = std::nullopt,
+                       std::optional<Scalar> max = std::nullopt) const;
+  const Tensor &relu_() const;
+  const Tensor &neg_() const;
+  const Tensor &masked_fill_(const Tensor &mask, const Scalar &value) const;
+  const Tensor &uniform_(double from = 0, double to = 1) const;
+  const Tensor &normal_(double mean = 0, double std = 1) const;
+
+  const Tensor &operator+=(const Tensor &o) const { return add_(o); }
+  const Tensor &operator+=(const Scalar &o) const { return add_(o); }
+  const Tensor &operator-=(const Tensor &o) const { return sub_(o); }
+  const Tensor &operator-=(const Scalar &o) const { return sub_(o); }
+  const Tensor &operator*=(const Tensor &o) const { return mul_(o); }
+  const Tensor &operator*=(const Scalar &o) const { return mul_(o); }
+  const Tensor &operator/=(const Tensor &o) const { return div_(o); }
+  const Tensor &operator/=(const Scalar &o) const { return div_(o); }
+
+  /// Python's repr of the tensor.
+  std::string toString() const;
+
+  TensorImpl &impl() const;
+  const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
+
+private:
+  std::shared_ptr<TensorImpl> impl_;
+};
+
+using variable_list = std::vector<Tensor>;
+
+std::ostream &operator<<(std::ostream &os, const Tensor &t);
+
+// --- Operators ------------------------------------------------------------
+Tensor operator+(const Tensor &a, const Tensor &b);
+Tensor operator+(const Tensor &a, const Scalar &b);
+Tensor operator+(const Scalar &a, const Tensor &b);
+Tensor operator-(const Tensor &a, const Tensor &b);
+Tensor operator-(const Tensor &a, const Scalar &b);
+Tensor operator-(const Scalar &a, const Tensor &b);
+Tensor operator*(const Tensor &a, const Tensor &b);
+Tensor operator*(const Tensor &a, const Scalar &b);
+Tensor operator*(const Scalar &a, const Tensor &b);
+Tensor operator/(const Tensor &a, const Tensor &b);
+Tensor operator/(const Tensor &a, const Scalar &b);
+Tensor operator/(const Scalar &a, const Tensor &b);
+Tensor operator-(const Tensor &a);
+Tensor operator<(const Tensor &a, const Tensor &b);
+Tensor operator<(const Tensor &a, const Scalar &b);
+Tensor operator<=(const Tensor &a, const Tensor &b);
+Tensor operator<=(const Tensor &a, const Scalar &b);
+Tensor operator>(const Tensor &a, const Tensor &b);
+Tensor operator>(const Tensor &a, const Scalar &b);
+Tensor operator>=(const Tensor &a, const Tensor &b);
+Tensor operator>=(const Tensor &a, const Scalar &b);
+Tensor operator==(const Tensor &a, const Tensor &b);
+Tensor operator==(const Tensor &a, const Scalar &b);
+Tensor operator!=(const Tensor &a, const Tensor &b);
+Tensor operator!=(const Tensor &a, const Scalar &b);
+Tensor operator&(const Tensor &a, const Tensor &b);
+Tensor operator|(const Tensor &a, const Tensor &b);
+Tensor operator~(const Tensor &a);
+
+// --- Free functions with libtorch's names -----------------------------------
+Tensor mm(const Tensor &a, const Tensor &b);
+Tensor matmul(const Tensor &a, const Tensor &b);
+Tensor bmm(const Tensor &a, const Tensor &b);
+Tensor dot(const Tensor &a, const Tensor &b);
+Tensor add(const Tensor &a, const Tensor &b, const Scalar &alpha = 1);
+Tensor sub(const Tensor &a, const Tensor &b, const Scalar &alpha = 1);
+Tensor mul(const Tensor &a, const Tensor &b);
+Tensor div(const Tensor &a, const Tensor &b);
+Tensor pow(const Tensor &a, const Scalar &exponent);
+Tensor pow(const Tensor &a, const Tensor &exponent);
+Tensor exp(const Tensor &a);
+Tensor log(const Tensor &a);
+Tensor sqrt(const Tensor &a);
+Tensor abs(const Tensor &a);
+Tensor neg(const Tensor &a);
+Tensor sin(const Tensor &a);
+Tensor cos(const Tensor &a);
+Tensor tanh(const Tensor &a);
+Tensor sigmoid(const Tensor &a);
+Tensor relu(const Tensor &a);
+Tensor clamp(const Tensor &a, std::optional<Scalar> min,
+             std::optional<Scalar> max = std::nullopt);
+Tensor clamp_min(const Tensor &a, const Scalar &min);
+Tensor maximum(const Tensor &a, const Tensor &b);
+Tensor minimum(const Tensor &a, const Tensor &b);
+Tensor sum(const Tensor &a);
+Tensor sum(const Tensor &a, IntArrayRef dims, bool keepdim = false);
+Tensor mean(const Tensor &a);
+Tensor mean(const Tensor &a, IntArrayRef dims, bool keepdim = false);
+Tensor max(const Tensor &a);
+Tensor min(const Tensor &a);
+Tensor argmax(const Tensor &a, std::optional<int64_t> dim = std::nullopt,
+              bool keepdim = false);
+Tensor norm(const Tensor &a, const Scalar &p = 2);
+Tensor where(const Tensor &cond, const Tensor &a, const Tensor &b);
+Tensor where(const Tensor &cond, const Tensor &a, const Scalar &b);
+Tensor where(const Tensor &cond, const Scalar &a, const Tensor &b);
+Tensor masked_fill(const Tensor &a, const Tensor &mask, const Scalar &value);
+Tensor transpose(const Tensor &a, int64_t dim0, int64_t dim1);
+Tensor reshape(const Tensor &a, IntArrayRef shape);
+Tensor squeeze(const Tensor &a);
+Tensor unsqueeze(const Tensor &a, int64_t dim);
+Tensor cat(TensorList tensors, int64_t dim = 0);
+Tensor stack(TensorList tensors, int64_t dim = 0);
+bool equal(const Tensor &a, const Tensor &b);
+bool allclose(const Tensor &a, const Tensor &b, double rtol = 1e-5,
+              double atol = 1e-8, bool equal_nan = false);
+
+// --- Factories ---------------------------------------------------------------
+/// Seeds the default generator (randn, rand, Linear's init, Dropout).
+void manual_seed(uint64_t seed);
+Tensor empty(IntArrayRef size, const TensorOptions &options = {});
+Tensor zeros(IntArrayRef size, const TensorOptions &options = {});
+Tensor ones(IntArrayRef size, const TensorOptions &options = {});
+Tensor full(IntArrayRef size, const Scalar &value,
+            const TensorOptions &options = {});
+Tensor randn(IntArrayRef size, const TensorOptions &options = {});
+Tensor rand(IntArrayRef size, const TensorOptions &options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef size,
+               const TensorOptions &options = kLong);
+Tensor arange(const Scalar &end, const TensorOptions &options = {});
+Tensor arange(const Scalar &start, const Scalar &end,
+              const TensorOptions &options = {});
+Tensor arange(const Scalar &start, const Scalar &end, const Scalar &step,
+              const TensorOptions &options = {});
+Tensor linspace(const Scalar &start, const Scalar &end, int64_t steps,
+                const TensorOptions &options = {});
+Tensor eye(int64_t n, const TensorOptions &options = {});
+Tensor zeros_like(const Tensor &t, const TensorOptions &options = {});
+Tensor ones_like(const Tensor &t, const TensorOptions &options = {});
+Tensor empty_like(const Tensor &t, const TensorOptions &options = {});
+Tensor full_like(const Tensor &t, const Scalar &value,
+                 const TensorOptions &options = {});
+Tensor randn_like(const Tensor &t, const TensorOptions &options = {});
+Tensor rand_like(const Tensor &t, const TensorOptions &options = {});
+/// A tensor over caller-owned memory (contiguous unless `strides` given).
+/// The memory must outlive the tensor and all its views.
+Tensor from_blob(void *data, IntArrayRef sizes,
+                 const TensorOptions &options = {});
+Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
+                 const TensorOptions &options = {});
+/// A 0-dim tensor holding `s`, flagged as a wrapped number for promotion.
+Tensor scalar_tensor(const Scalar &s, const TensorOptions &options = {});
+
+} // namespace kiln
+
+#endif // KILN_TENSOR_H

@@ -1,0 +1,179 @@
+//===- Function.h - Custom autograd functions -------------------*- C++ -*-===//
+//
+// libtorch's `torch::autograd::Function<T>`:
+//
+//   struct MyReLU : kiln::autograd::Function<MyReLU> {
+//     static Tensor forward(AutogradContext *ctx, Tensor input);
+//     static variable_list backward(AutogradContext *ctx,
+//                                   variable_list grad_outputs);
+//   };
+//   auto y = MyReLU::apply(x);
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_AUTOGRAD_FUNCTION_H
+#define KILN_AUTOGRAD_FUNCTION_H
+
+#include "kiln/autograd/GradMode.h"
+#include "kiln/autograd/Node.h"
+
+#include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <variant>
+
+namespace kiln::autograd {
+
+/// A value kept in `ctx->saved_data`.
+class IValue {
+public:
+  IValue() = default;
+  IValue(Tensor t) : v_(std::move(t)) {}
+  IValue(double d) : v_(d) {}
+  IValue(int64_t i) : v_(i) {}
+  IValue(int i) : v_(int64_t(i)) {}
+  IValue(bool b) : v_(b) {}
+  IValue(std::string s) : v_(std::move(s)) {}
+  IValue(const char *s) : v_(std::string(s)) {}
+  IValue(std::vector<int64_t> l) : v_(std::move(l)) {}
+
+  bool isTensor() const { return std::holds_alternative<Tensor>(v_); }
+  Tensor toTensor() const { return get<Tensor>("Tensor"); }
+  double toDouble() const { return get<double>("Double"); }
+  int64_t toInt() const { return get<int64_t>("Int"); }
+  bool toBool() const { return get<bool>("Bool"); }
+  std::string toStringRef() const { return get<std::string>("String"); }
+  std::vector<int64_t> toIntVector() const {
+    return get<std::vector<int64_t>>("IntList");
+  }
+
+private:
+  template <class T> T get(const char *what) const {
+    if (auto *p = std::get_if<T>(&v_))
+      return *p;
+    throw Error(std::string("Expected ") + what + " in IValue");
+  }
+  std::variant<std::monostate, Tensor, double, int64_t, bool, std::string,
+               std::vector<int64_t>>
+      v_;
+};
+
+/// The `ctx` of a custom function.
+class AutogradContext {
+public:
+  void save_for_backward(variable_list to_save);
+  /// The tensors passed to save_for_backward, checked for in-place writes.
+  variable_list get_saved_variables() const;
+  void mark_non_differentiable(const variable_list &outputs);
+  void set_materialize_grads(bool value) { materializeGrads_ = value; }
+  /// Whether input `i` (counting tensor inputs) needs a gradient.
+  bool needs_input_grad(size_t i) const {
+    return i < needsInputGrad_.size() && needsInputGrad_[i];
+  }
+
+  std::unordered_map<std::string, IValue> saved_data;
+
+  // Used by Function<T>::apply.
+  std::vector<SavedVariable> savedVariables_;
+  std::vector<std::shared_ptr<TensorImpl>> nonDifferentiable_;
+  std::vector<bool> needsInputGrad_;
+  bool materializeGrads_ = true;
+};
+
+/// The node of a custom function: calls T::backward.
+template <class T> class CppNode : public Node {
+public:
+  explicit CppNode(std::string name) : Node(std::move(name)) {}
+  variable_list apply(variable_list &&grads) override;
+  void release_variables() override {
+    for (auto &s : ctx.savedVariables_)
+      s.reset();
+  }
+  AutogradContext ctx;
+  std::vector<std::vector<int64_t>> outputSizes;
+  std::vector<ScalarType> outputTypes;
+};
+
+namespace detail {
+/// Collects the Tensor arguments of apply(), in order.
+inline void collectTensors(variable_list &) {}
+template <class A, class... Rest>
+void collectTensors(variable_list &out, const A &a, const Rest &...rest) {
+  if constexpr (std::is_same_v<std::decay_t<A>, Tensor>)
+    out.push_back(a);
+  else if constexpr (std::is_same_v<std::decay_t<A>, variable_list>)
+    out.insert(out.end(), a.begin(), a.end());
+  collectTensors(out, rest...);
+}
+/// Makes outputs distinct from inputs so history can be attached to them.
+Tensor aliasIfInput(const Tensor &out, const variable_list &inputs);
+std::string demangledFunctionName(const char *mangled);
+void checkBackwardArity(const std::string &name, size_t expected,
+                        size_t got);
+} // namespace detail
+
+template <class T> struct Function {
+  template <class... Args> static auto apply(Args &&...args) {
+    variable_list inputs;
+    detail::collectTensors(inputs, args...);
+    auto node = std::make_shared<CppNode<T>>(
+        detail::demangledFunctionName(typeid(T).name()) + "Backward");
+    bool needsGrad = anyRequiresGrad(inputs);
+    for (const Tensor &in : inputs)
+      node->ctx.needsInputGrad_.push_back(needsGrad && in.defined() &&
+                                          in.requires_grad());
+    using Out = decltype(T::forward(&node->ctx, std::forward<Args>(args)...));
+    Out out = [&] {
+      AutoGradMode noGrad(false);
+      return T::forward(&node->ctx, std::forward<Args>(args)...);
+    }();
+    variable_list outputs;
+    if constexpr (std::is_same_v<Out, Tensor>)
+      outputs.push_back(out);
+    else
+      outputs = out;
+    for (Tensor &o : outputs)
+      o = detail::aliasIfInput(o, inputs);
+    if (needsGrad) {
+      auto &edges = node->mutable_next_edges();
+      for (const Tensor &in : inputs)
+        edges.push_back(in.defined() ? gradientEdge(in) : Edge{});
+      node->set_num_inputs(outputs.size());
+      for (size_t i = 0; i < outputs.size(); ++i) {
+        node->outputSizes.push_back(outputs[i].sizes().vec());
+        node->outputTypes.push_back(outputs[i].dtype());
+        bool nonDiff = false;
+        for (auto &p : node->ctx.nonDifferentiable_)
+          nonDiff |= p == outputs[i].getIntrusivePtr();
+        if (!nonDiff && outputs[i].is_floating_point())
+          setHistory(outputs[i], node, static_cast<uint32_t>(i));
+      }
+    }
+    if constexpr (std::is_same_v<Out, Tensor>)
+      return outputs[0];
+    else
+      return outputs;
+  }
+};
+
+template <class T> variable_list CppNode<T>::apply(variable_list &&grads) {
+  if (ctx.materializeGrads_)
+    for (size_t i = 0; i < grads.size(); ++i)
+      if (!grads[i].defined())
+        grads[i] = zeros(outputSizes[i], outputTypes[i]);
+  variable_list result = T::backward(&ctx, std::move(grads));
+  // Trailing undefined gradients may be omitted, as in PyTorch.
+  size_t n = next_edges().size();
+  if (result.size() > n) {
+    bool extraDefined = false;
+    for (size_t i = n; i < result.size(); ++i)
+      extraDefined |= result[i].defined();
+    if (!extraDefined)
+      result.resize(n);
+  }
+  detail::checkBackwardArity(name(), n, result.size());
+  return result;
+}
+
+} // namespace kiln::autograd
+
+#endif // KILN_AUTOGRAD_FUNCTION_H

@@ -1,0 +1,151 @@
+//===- Node.h - Backward graph nodes ----------------------------*- C++ -*-===//
+//
+// The backward graph: each differentiable op that ran with grad enabled
+// leaves a Node whose `apply` maps the gradients of its outputs to those of
+// its inputs. Edges point from a node to the nodes of its inputs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_AUTOGRAD_NODE_H
+#define KILN_AUTOGRAD_NODE_H
+
+#include "kiln/Tensor.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kiln::autograd {
+
+class Node;
+
+/// Input `inputNr` of `function`; an edge with no function is a dead end.
+struct Edge {
+  std::shared_ptr<Node> function;
+  uint32_t inputNr = 0;
+  bool isValid() const { return function != nullptr; }
+};
+
+/// A tensor kept for backward, with the version it had when saved, so that a
+/// later in-place write is reported instead of giving a wrong gradient.
+class SavedVariable {
+public:
+  SavedVariable() = default;
+  SavedVariable(const Tensor &t, bool isOutput);
+  /// The saved tensor; throws if it was modified in place or freed.
+  Tensor unpack() const;
+  void reset();
+  bool defined() const { return data_.defined(); }
+
+private:
+  Tensor data_;
+  uint32_t savedVersion_ = 0;
+  std::string producer_;
+  bool wasDefined_ = false;
+  bool released_ = false;
+};
+
+class Node : public std::enable_shared_from_this<Node> {
+public:
+  explicit Node(std::string name);
+  virtual ~Node() = default;
+
+  /// PyTorch's name: "AddBackward0", "MmBackward0", "AccumulateGrad", ...
+  const std::string &name() const { return name_; }
+  /// Maps output gradients (undefined = zero) to input gradients.
+  virtual variable_list apply(variable_list &&grads) = 0;
+  /// Frees saved tensors after a backward without retain_graph.
+  virtual void release_variables() {}
+
+  const std::vector<Edge> &next_edges() const { return nextEdges_; }
+  std::vector<Edge> &mutable_next_edges() { return nextEdges_; }
+  size_t num_inputs() const { return numInputs_; }
+  void set_num_inputs(size_t n) { numInputs_ = n; }
+  /// Whether the gradient of input `i` is needed by anyone.
+  bool needsInputGrad(size_t i) const {
+    return i < nextEdges_.size() && nextEdges_[i].isValid();
+  }
+  /// Creation order; later nodes run first in backward.
+  uint64_t sequence_nr() const { return sequenceNr_; }
+
+  /// Non-leaf outputs whose gradient is kept in `.grad` (retain_grad()).
+  void addRetainedOutput(uint32_t outputNr, std::weak_ptr<TensorImpl> t) {
+    retained_.push_back({outputNr, std::move(t)});
+  }
+  const std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> &
+  retainedOutputs() const {
+    return retained_;
+  }
+
+protected:
+  std::string name_;
+  std::vector<Edge> nextEdges_;
+  size_t numInputs_ = 1;
+  uint64_t sequenceNr_;
+  std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retained_;
+};
+
+/// A backward node whose rule is a function of the output gradients and the
+/// saved tensors. Built by the eager ops.
+class FunctionNode : public Node {
+public:
+  using Rule = std::function<variable_list(FunctionNode &, const variable_list &)>;
+  FunctionNode(std::string name, Rule rule)
+      : Node(std::move(name)), rule_(std::move(rule)) {}
+  variable_list apply(variable_list &&grads) override;
+  void release_variables() override;
+  /// Sets the rule after the inputs have been saved.
+  void setRule(Rule rule) { rule_ = std::move(rule); }
+
+  /// Saves `t` for backward; returns its slot for `saved()`.
+  size_t save(const Tensor &t, bool isOutput = false);
+  Tensor saved(size_t slot) const { return saved_.at(slot).unpack(); }
+
+private:
+  Rule rule_;
+  std::vector<SavedVariable> saved_;
+  bool released_ = false;
+};
+
+/// The sink of a leaf's gradient: adds into `.grad`.
+class AccumulateGrad : public Node {
+public:
+  explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
+  variable_list apply(variable_list &&grads) override;
+
+private:
+  std::weak_ptr<TensorImpl> leaf_;
+};
+
+/// The edge through which a gradient reaches `t` (its grad_fn output, or
+/// its leaf accumulator); invalid when `t` does not require grad.
+Edge gradientEdge(const Tensor &t);
+/// Makes `node` the history of `t` as output `outputNr`.
+void setHistory(const Tensor &t, const std::shared_ptr<Node> &node,
+                uint32_t outputNr = 0);
+/// Whether grad mode is on and any of `inputs` requires grad.
+bool anyRequiresGrad(std::initializer_list<const Tensor *> inputs);
+bool anyRequiresGrad(const variable_list &inputs);
+/// Creates a FunctionNode with edges to `inputs` (those that need grad).
+std::shared_ptr<FunctionNode> makeNode(const char *name,
+                                       const variable_list &inputs,
+                                       FunctionNode::Rule rule);
+
+/// Runs backward from `roots` with the given gradients; see Tensor::backward.
+void runBackward(const variable_list &roots, const variable_list &grads,
+                 bool retainGraph);
+
+/// PyTorch's `torch.autograd.backward`.
+void backward(const variable_list &tensors, const variable_list &grad_tensors = {},
+              std::optional<bool> retain_graph = std::nullopt,
+              bool create_graph = false);
+/// PyTorch's `torch.autograd.grad`: gradients of `outputs` w.r.t. `inputs`
+/// without touching `.grad`.
+variable_list grad(const variable_list &outputs, const variable_list &inputs,
+                   const variable_list &grad_outputs = {},
+                   std::optional<bool> retain_graph = std::nullopt,
+                   bool create_graph = false, bool allow_unused = false);
+
+} // namespace kiln::autograd
+
+#endif // KILN_AUTOGRAD_NODE_H

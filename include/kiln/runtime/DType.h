@@ -1,0 +1,60 @@
+//===- DType.h - Element types of kiln tensors ------------------*- C++ -*-===//
+//
+// The four element types kiln stores, with libtorch's names.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_DTYPE_H
+#define KILN_RUNTIME_DTYPE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <ostream>
+
+namespace kiln {
+
+/// Element type. Ordered by promotion category: bool < integer < floating.
+enum class ScalarType : int8_t { Bool = 0, Long = 1, Float = 2, Double = 3 };
+using Dtype = ScalarType;
+
+constexpr ScalarType kBool = ScalarType::Bool;
+constexpr ScalarType kLong = ScalarType::Long;
+constexpr ScalarType kInt64 = ScalarType::Long;
+constexpr ScalarType kFloat = ScalarType::Float;
+constexpr ScalarType kFloat32 = ScalarType::Float;
+constexpr ScalarType kDouble = ScalarType::Double;
+constexpr ScalarType kFloat64 = ScalarType::Double;
+
+/// Bytes per element.
+size_t elementSize(ScalarType t);
+/// libtorch's name of the type: "Float", "Double", "Long", "Bool".
+const char *toString(ScalarType t);
+/// Python's name of the type: "torch.float32", ...
+const char *pythonName(ScalarType t);
+inline bool isFloatingType(ScalarType t) {
+  return t == kFloat || t == kDouble;
+}
+/// PyTorch's promotion of two tensor element types.
+ScalarType promoteTypes(ScalarType a, ScalarType b);
+
+inline std::ostream &operator<<(std::ostream &os, ScalarType t) {
+  return os << toString(t);
+}
+
+/// Calls `fn(T{})` with the C++ type of `t`.
+template <class Fn> decltype(auto) dispatchType(ScalarType t, Fn &&fn) {
+  switch (t) {
+  case ScalarType::Bool:
+    return fn(bool{});
+  case ScalarType::Long:
+    return fn(int64_t{});
+  case ScalarType::Float:
+    return fn(float{});
+  case ScalarType::Double:
+  default:
+    return fn(double{});
+  }
+}
+
+} // namespace kiln
+
+#endif // KILN_RUNTIME_DTYPE_H

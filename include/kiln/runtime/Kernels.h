@@ -1,0 +1,116 @@
+//===- Kernels.h - CPU kernels on strided memory ----------------*- C++ -*-===//
+//
+// The runtime's compute entry points. They know nothing of autograd or of the
+// Tensor class: operands are raw strided views. Shapes are already checked
+// and broadcast by the caller (broadcast dimensions carry stride 0).
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_RUNTIME_KERNELS_H
+#define KILN_RUNTIME_KERNELS_H
+
+#include "kiln/runtime/DType.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace kiln::runtime {
+
+/// A view of memory: element pointer plus sizes and strides in elements.
+struct StridedView {
+  void *data = nullptr;
+  ScalarType dtype = kFloat;
+  std::vector<int64_t> sizes;
+  std::vector<int64_t> strides;
+
+  int64_t dim() const { return static_cast<int64_t>(sizes.size()); }
+  int64_t numel() const;
+  bool isContiguous() const;
+};
+
+enum class UnaryOp {
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Sin,
+  Cos,
+  Tanh,
+  Sigmoid,
+  Relu,
+  Sign,
+  LogicalNot,
+};
+
+enum class BinaryOp {
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Maximum,
+  Minimum,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  LogicalAnd,
+  LogicalOr,
+  /// ReLU's gradient: a if b > 0 else 0.
+  ThresholdGrad,
+};
+
+/// True for ops whose result is bool.
+bool isComparison(BinaryOp op);
+
+/// dst = cast(src); src may broadcast (stride 0) into dst's shape.
+void copy(const StridedView &src, const StridedView &dst);
+/// dst[...] = value.
+void fill(const StridedView &dst, double value);
+/// out = op(in). `in` and `out` have the same dtype and shape.
+void unary(UnaryOp op, const StridedView &in, const StridedView &out);
+/// out = op(a, b). a and b share a dtype; out has it too, or bool for
+/// comparisons. All three have out's shape.
+void binary(BinaryOp op, const StridedView &a, const StridedView &b,
+            const StridedView &out);
+/// out = cond ? a : b, cond bool, a/b/out one dtype, all of out's shape.
+void where(const StridedView &cond, const StridedView &a,
+           const StridedView &b, const StridedView &out);
+/// out = clamp(in, lo, hi); either bound may be absent.
+void clamp(const StridedView &in, const StridedView &out, bool hasLo,
+           double lo, bool hasHi, double hi);
+
+enum class ReduceOp { Sum, Max, Min, Prod };
+/// Reduces `in` over the dimensions flagged in `reduceDims` into `out`, whose
+/// shape is `in`'s with those dimensions set to 1 (keepdim layout).
+void reduce(ReduceOp op, const StridedView &in,
+            const std::vector<bool> &reduceDims, const StridedView &out);
+/// Values and int64 indices of the max (or min) along `dim` (keepdim layout).
+void argReduce(bool isMax, const StridedView &in, int64_t dim,
+               const StridedView &values, const StridedView &indices);
+
+/// out[b] = a[b] @ b[b] for 2-D (batch 1) or 3-D operands. out contiguous.
+void matmul(const StridedView &a, const StridedView &b, const StridedView &out);
+
+/// Number of true elements of a bool view.
+int64_t countTrue(const StridedView &mask);
+/// Copies the elements of `src` where `mask` (same shape) is true, in order,
+/// into the contiguous 1-D `out`.
+void maskedSelect(const StridedView &src, const StridedView &mask,
+                  const StridedView &out);
+/// dst[mask] = values (1-D with countTrue(mask) elements, or 1 element).
+void maskedScatter(const StridedView &dst, const StridedView &mask,
+                   const StridedView &values);
+
+/// Random fills of a contiguous float/double buffer.
+void manualSeed(uint64_t seed);
+void fillUniform(const StridedView &dst, double lo, double hi);
+void fillNormal(const StridedView &dst, double mean, double stddev);
+/// 1 with probability p, else 0.
+void fillBernoulli(const StridedView &dst, double p);
+
+} // namespace kiln::runtime
+
+#endif // KILN_RUNTIME_KERNELS_H

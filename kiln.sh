@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for kiln, builds, and runs the demo or
+# the tests.
+#   ./kiln.sh demo   install dependencies, build, train the seed model
+#   ./kiln.sh test   install dependencies, build, run every test suite
+#   ./kiln.sh bench  install dependencies (with libtorch), build, benchmark
+set -euo pipefail
+cd "$(dirname "$0")"
+mode=${1:-demo}
+
+packages=(cmake ninja-build clang-19 lld-19 libopenblas-dev libgtest-dev
+  libgmock-dev libbenchmark-dev ccache python3 pkg-config)
+[ "$mode" = bench ] && packages+=(libtorch-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/kiln-ccache}
+jobs=$(nproc)
+configure() { # dir extra-args...
+  local dir=$1
+  shift
+  cmake -S . -B "$dir" -G Ninja \
+    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld \
+    "$@" >/dev/null
+}
+
+configure build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j "$jobs"
+
+case "$mode" in
+demo)
+  ./build/examples/kiln-demo
+  ;;
+test)
+  echo "== unit tests (Release)"
+  ctest --test-dir build --output-on-failure -j "$jobs"
+  echo "== runtime and frontend tests under AddressSanitizer + UBSan"
+  configure build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON \
+    -DKILN_BUILD_EXAMPLES=OFF
+  cmake --build build-asan -j "$jobs" --target kiln_unit_tests
+  ctest --test-dir build-asan --output-on-failure -j "$jobs"
+  echo "== out-of-tree program against the installed package"
+  rm -rf build/install build/consumer
+  cmake --install build --prefix build/install >/dev/null
+  cmake -S examples/consumer -B build/consumer -G Ninja \
+    -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
+    -DCMAKE_PREFIX_PATH="$PWD/build/install" >/dev/null
+  cmake --build build/consumer
+  ./build/consumer/kiln-consumer
+  ;;
+bench)
+  configure build-bench -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON \
+    -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF
+  cmake --build build-bench -j "$jobs"
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 ./build-bench/bench/kiln-bench
+  ;;
+*)
+  echo "usage: $0 demo|test|bench" >&2
+  exit 2
+  ;;
+esac
