@@ -40,7 +40,7 @@ cmake --build build -j "$jobs"
 
 case "$mode" in
 demo)
-  ./build/examples/kiln-demo
+  ./build/demo/kiln-demo
   ;;
 test)
   echo "== unit tests (Release)"
@@ -53,7 +53,7 @@ test)
   echo "== out-of-tree program against the installed package"
   rm -rf build/install build/consumer
   cmake --install build --prefix build/install >/dev/null
-  cmake -S examples/consumer -B build/consumer -G Ninja \
+  cmake -S test/install -B build/consumer -G Ninja \
     -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
     -DCMAKE_PREFIX_PATH="$PWD/build/install" >/dev/null
   cmake --build build/consumer

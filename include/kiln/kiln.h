@@ -8,11 +8,14 @@
 #define KILN_KILN_H
 
 #include "kiln/Indexing.h"
+#include "kiln/Serialize.h"
 #include "kiln/Tensor.h"
 #include "kiln/TensorData.h"
 #include "kiln/autograd/Function.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Gradcheck.h"
 #include "kiln/autograd/Node.h"
+#include "kiln/nn.h"
+#include "kiln/optim.h"
 
 #endif // KILN_KILN_H

@@ -1,0 +1,147 @@
+//===- Module.cpp - nn::Module ---------------------------------------------===//
+#include "kiln/nn/Module.h"
+#include "kiln/autograd/Function.h"
+#include "kiln/autograd/GradMode.h"
+
+#include <sstream>
+
+namespace kiln::nn {
+
+const std::string &Module::name() const {
+  if (name_.empty()) {
+    name_ = autograd::detail::demangledFunctionName(typeid(*this).name());
+    const std::string suffix = "Impl";
+    if (name_.size() > suffix.size() &&
+        name_.compare(name_.size() - suffix.size(), suffix.size(), suffix) == 0)
+      name_.resize(name_.size() - suffix.size());
+  }
+  return name_;
+}
+
+OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
+  OrderedDict<std::string, Tensor> out;
+  for (auto &p : parameters_)
+    out.insert(p.key(), p.value());
+  if (recurse)
+    for (auto &child : children_)
+      for (auto &p : child.value()->named_parameters(true))
+        out.insert(child.key() + "." + p.key(), p.value());
+  return out;
+}
+
+std::vector<Tensor> Module::parameters(bool recurse) const {
+  return named_parameters(recurse).values();
+}
+
+OrderedDict<std::string, Tensor> Module::named_buffers(bool recurse) const {
+  OrderedDict<std::string, Tensor> out;
+  for (auto &b : buffers_)
+    out.insert(b.key(), b.value());
+  if (recurse)
+    for (auto &child : children_)
+      for (auto &b : child.value()->named_buffers(true))
+        out.insert(child.key() + "." + b.key(), b.value());
+  return out;
+}
+
+std::vector<Tensor> Module::buffers(bool recurse) const {
+  return named_buffers(recurse).values();
+}
+
+std::vector<std::shared_ptr<Module>> Module::children() const {
+  return children_.values();
+}
+
+OrderedDict<std::string, std::shared_ptr<Module>>
+Module::named_children() const {
+  return children_;
+}
+
+std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) {
+  std::vector<std::shared_ptr<Module>> out;
+  if (include_self)
+    out.push_back(shared_from_this());
+  for (auto &child : children_)
+    for (auto &m : child.value()->modules(true))
+      out.push_back(m);
+  return out;
+}
+
+void Module::train(bool on) {
+  isTraining_ = on;
+  for (auto &child : children_)
+    child.value()->train(on);
+}
+
+void Module::zero_grad(bool set_to_none) {
+  for (Tensor &p : parameters()) {
+    Tensor &g = p.mutable_grad();
+    if (!g.defined())
+      continue;
+    if (set_to_none) {
+      g = Tensor();
+    } else {
+      g = g.detach();
+      NoGradGuard noGrad;
+      g.zero_();
+    }
+  }
+}
+
+Tensor &Module::register_parameter(std::string name, Tensor tensor,
+                                   bool requires_grad) {
+  KILN_CHECK(!name.empty(), "Parameter name must not be empty");
+  KILN_CHECK(name.find('.') == std::string::npos,
+             "Parameter name must not contain a dot (got '", name, "')");
+  if (tensor.defined())
+    tensor.requires_grad_(requires_grad);
+  return parameters_.insert(std::move(name), std::move(tensor));
+}
+
+Tensor &Module::register_buffer(std::string name, Tensor tensor) {
+  KILN_CHECK(!name.empty(), "Buffer name must not be empty");
+  KILN_CHECK(name.find('.') == std::string::npos,
+             "Buffer name must not contain a dot (got '", name, "')");
+  return buffers_.insert(std::move(name), std::move(tensor));
+}
+
+void Module::addChild(std::string name, std::shared_ptr<Module> child) {
+  KILN_CHECK(!name.empty(), "Submodule name must not be empty");
+  KILN_CHECK(name.find('.') == std::string::npos,
+             "Submodule name must not contain a dot (got '", name, "')");
+  KILN_CHECK(child != nullptr, "Submodule '", name, "' is empty");
+  children_.insert(std::move(name), std::move(child));
+}
+
+void Module::pretty_print(std::ostream &os) const { os << name() << "()"; }
+
+namespace {
+void printNested(std::ostream &os, const Module &m) {
+  auto children = m.named_children();
+  if (children.is_empty()) {
+    m.pretty_print(os);
+    return;
+  }
+  os << m.name() << "(\n";
+  for (auto &child : children) {
+    std::ostringstream inner;
+    printNested(inner, *child.value());
+    // Indent the continuation lines of the child's repr by two spaces.
+    std::string text = inner.str(), indented;
+    for (char c : text) {
+      indented += c;
+      if (c == '\n')
+        indented += "  ";
+    }
+    os << "  (" << child.key() << "): " << indented << "\n";
+  }
+  os << ")";
+}
+} // namespace
+
+std::ostream &operator<<(std::ostream &os, const Module &module) {
+  printNested(os, module);
+  return os;
+}
+
+} // namespace kiln::nn

@@ -1,0 +1,80 @@
+//===- Modules.cpp - Layers, containers and losses ------------------------===//
+#include "kiln/nn/Modules.h"
+#include "kiln/autograd/GradMode.h"
+
+#include <cmath>
+
+namespace kiln::nn {
+
+LinearImpl::LinearImpl(const LinearOptions &options) : options(options) {
+  KILN_CHECK(options.in_features() >= 0 && options.out_features() >= 0,
+             "Linear: in_features and out_features must be non-negative");
+  weight = register_parameter(
+      "weight", empty({options.out_features(), options.in_features()}));
+  if (options.bias())
+    bias = register_parameter("bias", empty({options.out_features()}));
+  reset_parameters();
+}
+
+void LinearImpl::reset_parameters() {
+  NoGradGuard noGrad;
+  // kaiming_uniform_(a=sqrt(5)) reduces to this bound; the bias uses it too.
+  double bound = options.in_features() > 0
+                     ? 1.0 / std::sqrt(double(options.in_features()))
+                     : 0.0;
+  weight.uniform_(-bound, bound);
+  if (bias.defined())
+    bias.uniform_(-bound, bound);
+}
+
+Tensor LinearImpl::forward(const Tensor &input) {
+  return functional::linear(input, weight, bias);
+}
+
+void LinearImpl::pretty_print(std::ostream &os) const {
+  os << "Linear(in_features=" << options.in_features()
+     << ", out_features=" << options.out_features()
+     << ", bias=" << (options.bias() ? "True" : "False") << ")";
+}
+
+DropoutImpl::DropoutImpl(const DropoutOptions &options) : options(options) {
+  KILN_CHECK(options.p() >= 0 && options.p() <= 1,
+             "dropout probability has to be between 0 and 1, but got ",
+             options.p());
+}
+
+Tensor DropoutImpl::forward(const Tensor &input) {
+  return functional::dropout(input, options.p(), is_training());
+}
+
+void DropoutImpl::pretty_print(std::ostream &os) const {
+  os << "Dropout(p=" << options.p()
+     << ", inplace=" << (options.inplace() ? "True" : "False") << ")";
+}
+
+Tensor MSELossImpl::forward(const Tensor &input, const Tensor &target) {
+  return functional::mse_loss(input, target, options.reduction());
+}
+
+Tensor CrossEntropyLossImpl::forward(const Tensor &input,
+                                     const Tensor &target) {
+  return functional::cross_entropy(input, target, options.reduction());
+}
+
+void SequentialImpl::push_back(AnyModule module) {
+  push_back(std::to_string(modules_.size()), std::move(module));
+}
+
+void SequentialImpl::push_back(std::string name, AnyModule module) {
+  addChild(std::move(name), module.ptr());
+  modules_.push_back(std::move(module));
+}
+
+Tensor SequentialImpl::forward(const Tensor &input) {
+  Tensor x = input;
+  for (const AnyModule &m : modules_)
+    x = m.forward(x);
+  return x;
+}
+
+} // namespace kiln::nn

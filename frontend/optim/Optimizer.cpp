@@ -1,0 +1,53 @@
+//===- Optimizer.cpp - Base class of the optimizers -----------------------===//
+#include "kiln/optim/Optimizer.h"
+#include "kiln/autograd/GradMode.h"
+
+namespace kiln::optim {
+
+Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups,
+                     std::unique_ptr<OptimizerOptions> defaults)
+    : defaults_(std::move(defaults)) {
+  for (auto &g : groups)
+    add_param_group(g);
+}
+
+void Optimizer::add_param_group(const OptimizerParamGroup &group) {
+  OptimizerParamGroup g(group);
+  if (!g.has_options())
+    g.set_options(defaults_->clone());
+  for (const Tensor &p : g.params()) {
+    KILN_CHECK(p.defined(), "optimizer got an undefined parameter");
+    KILN_CHECK(p.is_leaf(), "can't optimize a non-leaf Tensor");
+    for (const Tensor &q : parameters())
+      KILN_CHECK(!p.is_same(q), "some parameters appear in more than one "
+                                "parameter group");
+  }
+  groups_.push_back(std::move(g));
+}
+
+std::vector<Tensor> Optimizer::parameters() const {
+  std::vector<Tensor> out;
+  for (auto &g : groups_)
+    out.insert(out.end(), g.params().begin(), g.params().end());
+  return out;
+}
+
+size_t Optimizer::size() const { return parameters().size(); }
+
+void Optimizer::zero_grad(bool set_to_none) {
+  for (auto &g : groups_)
+    for (Tensor &p : g.params()) {
+      Tensor &grad = p.mutable_grad();
+      if (!grad.defined())
+        continue;
+      if (set_to_none) {
+        grad = Tensor();
+      } else {
+        grad = grad.detach();
+        NoGradGuard noGrad;
+        grad.zero_();
+      }
+    }
+}
+
+} // namespace kiln::optim

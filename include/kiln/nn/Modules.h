@@ -1,0 +1,122 @@
+//===- Modules.h - Layers, containers and losses ----------------*- C++ -*-===//
+#ifndef KILN_NN_MODULES_H
+#define KILN_NN_MODULES_H
+
+#include "kiln/nn/Functional.h"
+#include "kiln/nn/Module.h"
+
+#include <functional>
+
+namespace kiln::nn {
+
+struct LinearOptions {
+  LinearOptions(int64_t in_features, int64_t out_features)
+      : in_features_(in_features), out_features_(out_features) {}
+  KILN_ARG(int64_t, in_features);
+  KILN_ARG(int64_t, out_features);
+  KILN_ARG(bool, bias) = true;
+};
+
+/// y = x W^T + b with PyTorch's initialisation: W and b uniform in
+/// [-1/sqrt(in_features), 1/sqrt(in_features)].
+class LinearImpl : public Module {
+public:
+  LinearImpl(int64_t in_features, int64_t out_features)
+      : LinearImpl(LinearOptions(in_features, out_features)) {}
+  explicit LinearImpl(const LinearOptions &options);
+  Tensor forward(const Tensor &input);
+  void reset_parameters();
+  void pretty_print(std::ostream &os) const override;
+
+  LinearOptions options;
+  Tensor weight;
+  Tensor bias;
+};
+KILN_MODULE(Linear);
+
+class ReLUImpl : public Module {
+public:
+  Tensor forward(const Tensor &input) { return input.relu(); }
+};
+KILN_MODULE(ReLU);
+
+class SigmoidImpl : public Module {
+public:
+  Tensor forward(const Tensor &input) { return input.sigmoid(); }
+};
+KILN_MODULE(Sigmoid);
+
+class TanhImpl : public Module {
+public:
+  Tensor forward(const Tensor &input) { return input.tanh(); }
+};
+KILN_MODULE(Tanh);
+
+class DropoutImpl : public Module {
+public:
+  explicit DropoutImpl(const DropoutOptions &options = {});
+  explicit DropoutImpl(double p) : DropoutImpl(DropoutOptions(p)) {}
+  Tensor forward(const Tensor &input);
+  void pretty_print(std::ostream &os) const override;
+  DropoutOptions options;
+};
+KILN_MODULE(Dropout);
+
+class MSELossImpl : public Module {
+public:
+  explicit MSELossImpl(const MSELossOptions &options = {})
+      : options(options) {}
+  Tensor forward(const Tensor &input, const Tensor &target);
+  MSELossOptions options;
+};
+KILN_MODULE(MSELoss);
+
+class CrossEntropyLossImpl : public Module {
+public:
+  explicit CrossEntropyLossImpl(const CrossEntropyLossOptions &options = {})
+      : options(options) {}
+  Tensor forward(const Tensor &input, const Tensor &target);
+  CrossEntropyLossOptions options;
+};
+KILN_MODULE(CrossEntropyLoss);
+
+/// A module with a Tensor -> Tensor forward, type-erased (libtorch's
+/// AnyModule, restricted to single-tensor modules).
+class AnyModule {
+public:
+  template <class M> AnyModule(std::shared_ptr<M> module) : module_(module) {
+    forward_ = [m = module.get()](const Tensor &x) { return m->forward(x); };
+  }
+  template <class M>
+  AnyModule(const ModuleHolder<M> &holder) : AnyModule(holder.ptr()) {}
+  Tensor forward(const Tensor &x) const { return forward_(x); }
+  const std::shared_ptr<Module> &ptr() const { return module_; }
+
+private:
+  std::shared_ptr<Module> module_;
+  std::function<Tensor(const Tensor &)> forward_;
+};
+
+/// Runs its modules in order; children are named "0", "1", ...
+class SequentialImpl : public Module {
+public:
+  SequentialImpl() = default;
+  template <class... Modules> explicit SequentialImpl(Modules &&...modules) {
+    (push_back(AnyModule(std::forward<Modules>(modules))), ...);
+  }
+  void push_back(AnyModule module);
+  void push_back(std::string name, AnyModule module);
+  Tensor forward(const Tensor &input);
+  size_t size() const { return modules_.size(); }
+  std::shared_ptr<Module> operator[](size_t i) const {
+    return modules_.at(i).ptr();
+  }
+
+private:
+  std::vector<AnyModule> modules_;
+};
+KILN_MODULE(Sequential);
+
+} // namespace kiln::nn
+
+#endif // KILN_NN_MODULES_H

@@ -1,0 +1,9 @@
+//===- optim.h - Optimizers -------------------------------------*- C++ -*-===//
+#ifndef KILN_OPTIM_H
+#define KILN_OPTIM_H
+
+#include "kiln/optim/Adam.h"
+#include "kiln/optim/Optimizer.h"
+#include "kiln/optim/SGD.h"
+
+#endif // KILN_OPTIM_H

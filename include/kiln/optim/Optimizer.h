@@ -1,0 +1,100 @@
+//===- Optimizer.h - Base class of the optimizers ---------------*- C++ -*-===//
+#ifndef KILN_OPTIM_OPTIMIZER_H
+#define KILN_OPTIM_OPTIMIZER_H
+
+#include "kiln/Arg.h"
+#include "kiln/Tensor.h"
+
+#include <functional>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+namespace kiln::optim {
+
+/// Options shared by every optimizer; each optimizer derives its own.
+class OptimizerOptions {
+public:
+  virtual ~OptimizerOptions() = default;
+  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
+  virtual double get_lr() const = 0;
+  virtual void set_lr(double lr) = 0;
+};
+
+/// Per-parameter state (momentum buffers, moments, step counts).
+class OptimizerParamState {
+public:
+  virtual ~OptimizerParamState() = default;
+};
+
+class OptimizerParamGroup {
+public:
+  OptimizerParamGroup(std::vector<Tensor> params)
+      : params_(std::move(params)) {}
+  OptimizerParamGroup(std::vector<Tensor> params,
+                      std::unique_ptr<OptimizerOptions> options)
+      : params_(std::move(params)), options_(std::move(options)) {}
+  OptimizerParamGroup(const OptimizerParamGroup &other)
+      : params_(other.params_),
+        options_(other.options_ ? other.options_->clone() : nullptr) {}
+
+  std::vector<Tensor> &params() { return params_; }
+  const std::vector<Tensor> &params() const { return params_; }
+  bool has_options() const { return options_ != nullptr; }
+  OptimizerOptions &options() { return *options_; }
+  const OptimizerOptions &options() const { return *options_; }
+  void set_options(std::unique_ptr<OptimizerOptions> options) {
+    options_ = std::move(options);
+  }
+
+private:
+  std::vector<Tensor> params_;
+  std::unique_ptr<OptimizerOptions> options_;
+};
+
+using LossClosure = std::function<Tensor()>;
+
+class Optimizer {
+public:
+  Optimizer(std::vector<OptimizerParamGroup> groups,
+            std::unique_ptr<OptimizerOptions> defaults);
+  virtual ~Optimizer() = default;
+
+  /// One update of every parameter from its `.grad`; a closure, if given,
+  /// re-evaluates the loss first and its value is returned.
+  virtual Tensor step(LossClosure closure = nullptr) = 0;
+  /// Clears gradients (to None by default, as in PyTorch 2).
+  void zero_grad(bool set_to_none = true);
+  void add_param_group(const OptimizerParamGroup &group);
+
+  std::vector<OptimizerParamGroup> &param_groups() { return groups_; }
+  const std::vector<OptimizerParamGroup> &param_groups() const {
+    return groups_;
+  }
+  /// All parameters of all groups.
+  std::vector<Tensor> parameters() const;
+  size_t size() const;
+  const OptimizerOptions &defaults() const { return *defaults_; }
+  /// State by parameter, created on the first step.
+  std::unordered_map<const TensorImpl *, std::unique_ptr<OptimizerParamState>> &
+  state() {
+    return state_;
+  }
+
+protected:
+  template <class S> S &stateFor(const Tensor &param) {
+    auto &slot = state_[param.getIntrusivePtr().get()];
+    if (!slot)
+      slot = std::make_unique<S>();
+    return static_cast<S &>(*slot);
+  }
+
+  std::vector<OptimizerParamGroup> groups_;
+  std::unique_ptr<OptimizerOptions> defaults_;
+  std::unordered_map<const TensorImpl *, std::unique_ptr<OptimizerParamState>>
+      state_;
+};
+
+} // namespace kiln::optim
+
+#endif // KILN_OPTIM_OPTIMIZER_H
