@@ -117,6 +117,9 @@ public:
   template <class... Args> decltype(auto) operator()(Args &&...args) const {
     return get()->forward(std::forward<Args>(args)...);
   }
+  template <class Arg> decltype(auto) operator[](Arg &&arg) const {
+    return (*get())[std::forward<Arg>(arg)];
+  }
 
 protected:
   std::shared_ptr<Contained> impl_;
