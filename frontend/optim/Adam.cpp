@@ -1,8 +1,7 @@
 //===- Adam.cpp - The Adam optimizer ---------------------------------------===//
 #include "kiln/optim/Adam.h"
 #include "kiln/autograd/GradMode.h"
-
-#include <cmath>
+#include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
 
@@ -42,7 +41,7 @@ Tensor Adam::step(LossClosure closure) {
     for (Tensor &p : group.params()) {
       if (!p.grad().defined())
         continue;
-      Tensor grad = p.grad();
+      KILN_CHECK(p.is_floating_point(), "Adam expects floating parameters");
       auto &s = stateFor<AdamParamState>(p);
       if (s.step == 0) {
         s.exp_avg = zeros_like(p);
@@ -51,19 +50,23 @@ Tensor Adam::step(LossClosure closure) {
           s.max_exp_avg_sq = zeros_like(p);
       }
       ++s.step;
-      if (o.weight_decay() != 0)
-        grad = grad + p * o.weight_decay();
-      s.exp_avg.mul_(beta1).add_(grad, 1 - beta1);
-      s.exp_avg_sq.mul_(beta2).add_(grad * grad, 1 - beta2);
-      double bias1 = 1 - std::pow(beta1, double(s.step));
-      double bias2 = 1 - std::pow(beta2, double(s.step));
-      Tensor second = s.exp_avg_sq;
-      if (o.amsgrad()) {
-        s.max_exp_avg_sq.copy_(s.max_exp_avg_sq.maximum(s.exp_avg_sq));
-        second = s.max_exp_avg_sq;
-      }
-      Tensor denom = second.sqrt() / std::sqrt(bias2) + o.eps();
-      p.sub_(s.exp_avg / denom * (o.lr() / bias1));
+      // The fused kernel works on dense buffers; strided ones go through a
+      // dense copy.
+      Tensor dense = p.contiguous();
+      Tensor grad = p.grad().to(p.dtype()).contiguous();
+      runtime::AdamHyper hyper{o.lr(),  beta1,          beta2,
+                               o.eps(), o.weight_decay(), s.step};
+      runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
+                        s.exp_avg.data_ptr(), s.exp_avg_sq.data_ptr(),
+                        o.amsgrad() ? s.max_exp_avg_sq.data_ptr() : nullptr,
+                        p.dtype(), p.numel());
+      for (Tensor *t : {&s.exp_avg, &s.exp_avg_sq, &s.max_exp_avg_sq})
+        if (t->defined())
+          t->impl().storage->bumpVersion();
+      if (dense.is_same(p))
+        p.impl().storage->bumpVersion();
+      else
+        p.copy_(dense);
     }
   }
   return loss;

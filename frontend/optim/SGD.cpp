@@ -1,6 +1,7 @@
 //===- SGD.cpp - Stochastic gradient descent -------------------------------===//
 #include "kiln/optim/SGD.h"
 #include "kiln/autograd/GradMode.h"
+#include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
 
@@ -33,23 +34,33 @@ Tensor SGD::step(LossClosure closure) {
   NoGradGuard noGrad;
   for (auto &group : groups_) {
     auto &o = static_cast<SGDOptions &>(group.options());
+    runtime::SgdHyper hyper{o.lr(), o.momentum(), o.dampening(),
+                            o.weight_decay(), o.nesterov()};
     for (Tensor &p : group.params()) {
       if (!p.grad().defined())
         continue;
-      Tensor d = p.grad();
-      if (o.weight_decay() != 0)
-        d = d + p * o.weight_decay();
+      KILN_CHECK(p.is_floating_point(), "SGD expects floating parameters");
+      // The fused kernel works on dense buffers; strided ones go through a
+      // dense copy.
+      Tensor dense = p.contiguous();
+      Tensor grad = p.grad().to(p.dtype()).contiguous();
+      Tensor buffer;
+      bool first = false;
       if (o.momentum() != 0) {
         Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
-        if (!buf.defined()) {
-          buf = d.clone();
-        } else {
-          buf.mul_(o.momentum());
-          buf.add_(d, 1 - o.dampening());
-        }
-        d = o.nesterov() ? d + buf * o.momentum() : buf;
+        first = !buf.defined();
+        if (first)
+          buf = empty_like(p);
+        buffer = buf;
+        buffer.impl().storage->bumpVersion();
       }
-      p.sub_(d * o.lr());
+      runtime::sgdStep(hyper, dense.data_ptr(), grad.data_ptr(),
+                       buffer.defined() ? buffer.data_ptr() : nullptr, first,
+                       p.dtype(), p.numel());
+      if (dense.is_same(p))
+        p.impl().storage->bumpVersion();
+      else
+        p.copy_(dense);
     }
   }
   return loss;

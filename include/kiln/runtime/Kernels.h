@@ -104,6 +104,24 @@ void maskedSelect(const StridedView &src, const StridedView &mask,
 void maskedScatter(const StridedView &dst, const StridedView &mask,
                    const StridedView &values);
 
+/// Fused optimizer updates over contiguous float/double buffers of one
+/// dtype and size (PyTorch's update formulas, element by element).
+struct SgdHyper {
+  double lr, momentum, dampening, weightDecay;
+  bool nesterov;
+};
+/// `buffer` may be null (no momentum); `firstStep` initialises it to the
+/// gradient.
+void sgdStep(const SgdHyper &h, void *param, const void *grad, void *buffer,
+             bool firstStep, ScalarType dtype, int64_t n);
+struct AdamHyper {
+  double lr, beta1, beta2, eps, weightDecay;
+  int64_t step;
+};
+/// `maxExpAvgSq` is null unless AMSGrad is on.
+void adamStep(const AdamHyper &h, void *param, const void *grad, void *expAvg,
+              void *expAvgSq, void *maxExpAvgSq, ScalarType dtype, int64_t n);
+
 /// Random fills of a contiguous float/double buffer.
 void manualSeed(uint64_t seed);
 void fillUniform(const StridedView &dst, double lo, double hi);
