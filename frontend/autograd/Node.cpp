@@ -20,7 +20,8 @@ namespace autograd {
 Node::Node(std::string name)
     : name_(std::move(name)), sequenceNr_(nextSequenceNr++) {}
 
-SavedVariable::SavedVariable(const Tensor &t, bool isOutput)
+SavedVariable::SavedVariable(const Tensor &t, bool isOutput,
+                             std::weak_ptr<Node> producer)
     : wasDefined_(t.defined()) {
   if (!t.defined())
     return;
@@ -32,13 +33,8 @@ SavedVariable::SavedVariable(const Tensor &t, bool isOutput)
   if (isOutput)
     data_.impl().isView = t.impl().isView;
   savedVersion_ = t._version();
-  std::ostringstream os;
-  os << "[torch." << toString(t.dtype()) << "Tensor "
-     << detail::shapeString(t.sizes()) << "]";
-  if (t.grad_fn())
-    os << ", which is output " << t.output_nr() << " of "
-       << t.grad_fn()->name() << ",";
-  producer_ = os.str();
+  producer_ = isOutput ? std::move(producer) : t.grad_fn();
+  producerOutput_ = isOutput ? 0 : t.output_nr();
 }
 
 Tensor SavedVariable::unpack() const {
@@ -51,13 +47,21 @@ Tensor SavedVariable::unpack() const {
              "to access saved tensors after calling backward.");
   if (!wasDefined_)
     return Tensor();
-  KILN_CHECK(data_._version() == savedVersion_,
-             "one of the variables needed for gradient computation has been "
-             "modified by an inplace operation: ",
-             producer_, " is at version ", data_._version(),
-             "; expected version ", savedVersion_,
-             " instead. Hint: the tensor was written in place after it was "
-             "saved for backward; use an out-of-place operation.");
+  if (data_._version() != savedVersion_) {
+    std::ostringstream os;
+    os << "one of the variables needed for gradient computation has been "
+          "modified by an inplace operation: [torch."
+       << toString(data_.dtype()) << "Tensor "
+       << detail::shapeString(data_.sizes()) << "]";
+    if (auto node = producer_.lock())
+      os << ", which is output " << producerOutput_ << " of " << node->name()
+         << ",";
+    os << " is at version " << data_._version() << "; expected version "
+       << savedVersion_
+       << " instead. Hint: the tensor was written in place after it was "
+          "saved for backward; use an out-of-place operation.";
+    throw Error(os.str());
+  }
   return data_;
 }
 
@@ -76,7 +80,8 @@ void FunctionNode::release_variables() {
 }
 
 size_t FunctionNode::save(const Tensor &t, bool isOutput) {
-  saved_.emplace_back(t, isOutput);
+  saved_.emplace_back(t, isOutput,
+                      isOutput ? weak_from_this() : std::weak_ptr<Node>());
   return saved_.size() - 1;
 }
 

@@ -31,7 +31,9 @@ struct Edge {
 class SavedVariable {
 public:
   SavedVariable() = default;
-  SavedVariable(const Tensor &t, bool isOutput);
+  /// `producer` names the node of an output saved by its own node.
+  SavedVariable(const Tensor &t, bool isOutput,
+                std::weak_ptr<Node> producer = {});
   /// The saved tensor; throws if it was modified in place or freed.
   Tensor unpack() const;
   void reset();
@@ -40,7 +42,9 @@ public:
 private:
   Tensor data_;
   uint32_t savedVersion_ = 0;
-  std::string producer_;
+  /// The node that produced the saved tensor, for the error message.
+  std::weak_ptr<Node> producer_;
+  uint32_t producerOutput_ = 0;
   bool wasDefined_ = false;
   bool released_ = false;
 };
@@ -104,7 +108,6 @@ public:
 private:
   Rule rule_;
   std::vector<SavedVariable> saved_;
-  bool released_ = false;
 };
 
 /// The sink of a leaf's gradient: adds into `.grad`.

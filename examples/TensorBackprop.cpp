@@ -1,0 +1,65 @@
+//===- TensorBackprop.cpp - Manual backprop with tensors ------------------===//
+//
+// Ports the "PyTorch: Tensors" program of "Learning PyTorch with Examples":
+// the two-layer ReLU network with forward and backward passes written by
+// hand on float32 tensors; grad_h[h < 0] = 0 becomes index_put_.
+//
+//===----------------------------------------------------------------------===//
+#include <kiln/kiln.h>
+
+#include <cmath>
+#include <iostream>
+
+int main() {
+  kiln::manual_seed(0);
+  const auto dtype = kiln::kFloat;
+  const kiln::Device device(kiln::kCPU);
+  const auto options = kiln::TensorOptions().dtype(dtype).device(device);
+
+  // N is batch size; D_in is input dimension;
+  // H is hidden dimension; D_out is output dimension.
+  const int64_t N = 64, D_in = 1000, H = 100, D_out = 10;
+
+  // Create random input and output data.
+  kiln::Tensor x = kiln::randn({N, D_in}, options);
+  kiln::Tensor y = kiln::randn({N, D_out}, options);
+
+  // Randomly initialize weights.
+  kiln::Tensor w1 = kiln::randn({D_in, H}, options);
+  kiln::Tensor w2 = kiln::randn({H, D_out}, options);
+
+  const double learning_rate = 1e-6;
+  double first_loss = 0, loss = 0;
+  for (int t = 0; t < 500; ++t) {
+    // Forward pass: compute predicted y.
+    kiln::Tensor h = x.mm(w1);
+    kiln::Tensor h_relu = h.clamp(0);
+    kiln::Tensor y_pred = h_relu.mm(w2);
+
+    // Compute and print loss.
+    loss = (y_pred - y).pow(2).sum().item<double>();
+    if (t == 0)
+      first_loss = loss;
+    if (t % 100 == 99)
+      std::cout << t << " " << loss << "\n";
+
+    // Backprop to compute gradients of w1 and w2 with respect to loss.
+    kiln::Tensor grad_y_pred = 2.0 * (y_pred - y);
+    kiln::Tensor grad_w2 = h_relu.t().mm(grad_y_pred);
+    kiln::Tensor grad_h_relu = grad_y_pred.mm(w2.t());
+    kiln::Tensor grad_h = grad_h_relu.clone();
+    grad_h.index_put_({h < 0}, 0);
+    kiln::Tensor grad_w1 = x.t().mm(grad_h);
+
+    // Update weights using gradient descent.
+    w1 -= learning_rate * grad_w1;
+    w2 -= learning_rate * grad_w2;
+  }
+
+  if (!std::isfinite(loss) || !(loss < first_loss)) {
+    std::cerr << "FAILED: loss went from " << first_loss << " to " << loss
+              << "\n";
+    return 1;
+  }
+  return 0;
+}
