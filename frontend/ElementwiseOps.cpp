@@ -36,10 +36,17 @@ Tensor asFloating(const Tensor &a) {
   return a.is_floating_point() ? a : a.to(kFloat);
 }
 
-/// Runs a binary arithmetic op and attaches its gradient rule.
+/// When a binary op's gradient rule needs an operand: never, only for the
+/// other operand's gradient (as in mul), or whenever any gradient is needed.
+enum class Keep { Never, ForOther, Always };
+
+/// Runs a binary arithmetic op and attaches its gradient rule. Operands are
+/// saved only as the rule needs them, so that in-place writes to the others
+/// stay legal, as in PyTorch.
 template <class Rule>
 Tensor binaryWithGrad(BinaryOp op, const char *name, const Tensor &a,
-                      const Tensor &b, bool floatingOnly, Rule rule) {
+                      const Tensor &b, bool floatingOnly, Keep keepA,
+                      Keep keepB, Rule rule) {
   ScalarType t = resultType(a, b);
   if (floatingOnly && !isFloatingType(t))
     t = kFloat;
@@ -48,12 +55,16 @@ Tensor binaryWithGrad(BinaryOp op, const char *name, const Tensor &a,
   Tensor out = binaryKernel(op, A, B, t);
   if (grad) {
     auto node = autograd::makeNode(name, {A, B}, nullptr);
-    size_t sa = node->needsInputGrad(1) ? node->save(A) : 0;
-    size_t sb = node->needsInputGrad(0) ? node->save(B) : 0;
+    bool hasA = keepA == Keep::Always ||
+                (keepA == Keep::ForOther && node->needsInputGrad(1));
+    bool hasB = keepB == Keep::Always ||
+                (keepB == Keep::ForOther && node->needsInputGrad(0));
+    size_t sa = hasA ? node->save(A) : 0;
+    size_t sb = hasB ? node->save(B) : 0;
     std::vector<int64_t> shapeA = A.sizes().vec(), shapeB = B.sizes().vec();
     node->setRule([=](FunctionNode &n, const variable_list &g) {
-      Tensor ta = n.needsInputGrad(1) ? n.saved(sa) : Tensor();
-      Tensor tb = n.needsInputGrad(0) ? n.saved(sb) : Tensor();
+      Tensor ta = hasA ? n.saved(sa) : Tensor();
+      Tensor tb = hasB ? n.saved(sb) : Tensor();
       auto [ga, gb] = rule(n, g[0], ta, tb);
       return variable_list{ga.defined() ? sumTo(ga, shapeA) : ga,
                            gb.defined() ? sumTo(gb, shapeB) : gb};
@@ -87,13 +98,16 @@ Tensor unaryWithGrad(UnaryOp op, const char *name, const Tensor &a,
 
 } // namespace
 
-// --- Binary arithmetic ----------------------------------------------------------
+// --- Binary arithmetic
+// ----------------------------------------------------------
 
 Tensor Tensor::add(const Tensor &other, const Scalar &alpha) const {
   const Tensor &b = alpha.toDouble() == 1 ? other : other * alpha;
-  return binaryWithGrad(BinaryOp::Add, "AddBackward0", *this, b, false,
-                        [](FunctionNode &n, const Tensor &g, const Tensor &,
-                           const Tensor &) { return GradPair{g, g}; });
+  return binaryWithGrad(
+      BinaryOp::Add, "AddBackward0", *this, b, false, Keep::Never, Keep::Never,
+      [](FunctionNode &n, const Tensor &g, const Tensor &, const Tensor &) {
+        return GradPair{g, g};
+      });
 }
 
 Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
@@ -101,27 +115,27 @@ Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
   KILN_CHECK(dtype() != kBool || b.dtype() != kBool,
              "Subtraction, the `-` operator, with two bool tensors is not "
              "supported. Use the `^` or `logical_xor()` operator instead.");
-  return binaryWithGrad(BinaryOp::Sub, "SubBackward0", *this, b, false,
-                        [](FunctionNode &n, const Tensor &g, const Tensor &,
-                           const Tensor &) {
-                          return GradPair{g, n.needsInputGrad(1) ? -g
-                                                                 : Tensor()};
-                        });
+  return binaryWithGrad(
+      BinaryOp::Sub, "SubBackward0", *this, b, false, Keep::Never, Keep::Never,
+      [](FunctionNode &n, const Tensor &g, const Tensor &, const Tensor &) {
+        return GradPair{g, n.needsInputGrad(1) ? -g : Tensor()};
+      });
 }
 
 Tensor Tensor::mul(const Tensor &other) const {
-  return binaryWithGrad(BinaryOp::Mul, "MulBackward0", *this, other, false,
-                        [](FunctionNode &n, const Tensor &g, const Tensor &a,
-                           const Tensor &b) {
-                          return GradPair{
-                              n.needsInputGrad(0) ? g * b : Tensor(),
-                              n.needsInputGrad(1) ? g * a : Tensor()};
-                        });
+  return binaryWithGrad(
+      BinaryOp::Mul, "MulBackward0", *this, other, false, Keep::ForOther,
+      Keep::ForOther,
+      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
+        return GradPair{n.needsInputGrad(0) ? g * b : Tensor(),
+                        n.needsInputGrad(1) ? g * a : Tensor()};
+      });
 }
 
 Tensor Tensor::div(const Tensor &other) const {
   return binaryWithGrad(
-      BinaryOp::Div, "DivBackward0", *this, other, true,
+      BinaryOp::Div, "DivBackward0", *this, other, true, Keep::ForOther,
+      Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
         return GradPair{n.needsInputGrad(0) ? g / b : Tensor(),
                         n.needsInputGrad(1) ? -g * a / (b * b) : Tensor()};
@@ -130,12 +144,13 @@ Tensor Tensor::div(const Tensor &other) const {
 
 Tensor Tensor::pow(const Tensor &exponent) const {
   return binaryWithGrad(
-      BinaryOp::Pow, "PowBackward1", *this, exponent, false,
+      BinaryOp::Pow, "PowBackward1", *this, exponent, false, Keep::Always,
+      Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &e) {
         Tensor ga, ge;
         if (n.needsInputGrad(0))
-          ge = Tensor(), ga = where(e == 0.0, zeros_like(g),
-                                    g * e * a.pow(e - 1.0));
+          ge = Tensor(),
+          ga = where(e == 0.0, zeros_like(g), g * e * a.pow(e - 1.0));
         if (n.needsInputGrad(1)) {
           Tensor r = g * a.pow(e) * a.log();
           ge = where((a == 0.0) & (e >= 0.0), zeros_like(r), r);
@@ -154,11 +169,11 @@ Tensor Tensor::pow(const Scalar &exponent) const {
     size_t si = node->save(in);
     double p = exponent.toDouble();
     node->setRule([=](FunctionNode &n, const variable_list &g) {
-          if (p == 0)
-            return variable_list{zeros_like(g[0])};
-          Tensor x = n.saved(si);
-          return variable_list{g[0] * (x.pow(p - 1) * p)};
-        });
+      if (p == 0)
+        return variable_list{zeros_like(g[0])};
+      Tensor x = n.saved(si);
+      return variable_list{g[0] * (x.pow(p - 1) * p)};
+    });
     autograd::setHistory(out, node);
   }
   return out;
@@ -175,7 +190,8 @@ Tensor Tensor::div(const Scalar &o) const { return div(wrap(o)); }
 
 Tensor Tensor::maximum(const Tensor &other) const {
   return binaryWithGrad(
-      BinaryOp::Maximum, "MaximumBackward0", *this, other, false,
+      BinaryOp::Maximum, "MaximumBackward0", *this, other, false, Keep::Always,
+      Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
         // Ties split the gradient evenly, as PyTorch does.
         Tensor half = g / 2;
@@ -189,7 +205,8 @@ Tensor Tensor::maximum(const Tensor &other) const {
 
 Tensor Tensor::minimum(const Tensor &other) const {
   return binaryWithGrad(
-      BinaryOp::Minimum, "MinimumBackward0", *this, other, false,
+      BinaryOp::Minimum, "MinimumBackward0", *this, other, false, Keep::Always,
+      Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
         Tensor half = g / 2;
         return GradPair{
@@ -200,32 +217,30 @@ Tensor Tensor::minimum(const Tensor &other) const {
       });
 }
 
-// --- Unary math -------------------------------------------------------------------
+// --- Unary math
+// -------------------------------------------------------------------
 
 Tensor Tensor::neg() const {
   KILN_CHECK(dtype() != kBool,
              "Negation, the `-` operator, on a bool tensor is not supported. "
              "If you are trying to invert a mask, use the `~` or "
              "`logical_not()` operator instead.");
-  return unaryWithGrad(UnaryOp::Neg, "NegBackward0", *this, false, false,
-                       false, [](const Tensor &g, const Tensor &,
-                                 const Tensor &) { return -g; });
+  return unaryWithGrad(
+      UnaryOp::Neg, "NegBackward0", *this, false, false, false,
+      [](const Tensor &g, const Tensor &, const Tensor &) { return -g; });
 }
 Tensor Tensor::exp() const {
-  return unaryWithGrad(UnaryOp::Exp, "ExpBackward0", *this, true, false, true,
-                       [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         return g * y;
-                       });
+  return unaryWithGrad(
+      UnaryOp::Exp, "ExpBackward0", *this, true, false, true,
+      [](const Tensor &g, const Tensor &, const Tensor &y) { return g * y; });
 }
 Tensor Tensor::log() const {
-  return unaryWithGrad(UnaryOp::Log, "LogBackward0", *this, true, true, false,
-                       [](const Tensor &g, const Tensor &x, const Tensor &) {
-                         return g / x;
-                       });
+  return unaryWithGrad(
+      UnaryOp::Log, "LogBackward0", *this, true, true, false,
+      [](const Tensor &g, const Tensor &x, const Tensor &) { return g / x; });
 }
 Tensor Tensor::sqrt() const {
-  return unaryWithGrad(UnaryOp::Sqrt, "SqrtBackward0", *this, true, false,
-                       true,
+  return unaryWithGrad(UnaryOp::Sqrt, "SqrtBackward0", *this, true, false, true,
                        [](const Tensor &g, const Tensor &, const Tensor &y) {
                          return g / (y * 2);
                        });
@@ -240,8 +255,10 @@ Tensor Tensor::abs() const {
 }
 Tensor Tensor::sign() const {
   return unaryWithGrad(UnaryOp::Sign, "SignBackward0", *this, false, false,
-                       false, [](const Tensor &g, const Tensor &,
-                                 const Tensor &) { return zeros_like(g); });
+                       false,
+                       [](const Tensor &g, const Tensor &, const Tensor &) {
+                         return zeros_like(g);
+                       });
 }
 Tensor Tensor::sin() const {
   return unaryWithGrad(UnaryOp::Sin, "SinBackward0", *this, true, true, false,
@@ -256,33 +273,31 @@ Tensor Tensor::cos() const {
                        });
 }
 Tensor Tensor::tanh() const {
-  return unaryWithGrad(UnaryOp::Tanh, "TanhBackward0", *this, true, false,
-                       true,
+  return unaryWithGrad(UnaryOp::Tanh, "TanhBackward0", *this, true, false, true,
                        [](const Tensor &g, const Tensor &, const Tensor &y) {
                          return g * (1.0 - y * y);
                        });
 }
 Tensor Tensor::sigmoid() const {
-  return unaryWithGrad(UnaryOp::Sigmoid, "SigmoidBackward0", *this, true,
-                       false, true,
+  return unaryWithGrad(UnaryOp::Sigmoid, "SigmoidBackward0", *this, true, false,
+                       true,
                        [](const Tensor &g, const Tensor &, const Tensor &y) {
                          return g * y * (1.0 - y);
                        });
 }
 Tensor Tensor::relu() const {
-  return unaryWithGrad(UnaryOp::Relu, "ReluBackward0", *this, false, false,
-                       true,
-                       [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         Tensor out = emptyTensor(g.sizes(), g.dtype());
-                         runtime::binary(BinaryOp::ThresholdGrad,
-                                         g.impl().view(),
-                                         broadcastView(y, g.sizes()),
-                                         out.impl().view());
-                         return out;
-                       });
+  return unaryWithGrad(
+      UnaryOp::Relu, "ReluBackward0", *this, false, false, true,
+      [](const Tensor &g, const Tensor &, const Tensor &y) {
+        Tensor out = emptyTensor(g.sizes(), g.dtype());
+        runtime::binary(BinaryOp::ThresholdGrad, g.impl().view(),
+                        broadcastView(y, g.sizes()), out.impl().view());
+        return out;
+      });
 }
 
-Tensor Tensor::clamp(std::optional<Scalar> min, std::optional<Scalar> max) const {
+Tensor Tensor::clamp(std::optional<Scalar> min,
+                     std::optional<Scalar> max) const {
   KILN_CHECK(min || max,
              "torch.clamp: At least one of 'min' or 'max' must not be None");
   Tensor out = emptyTensor(sizes(), dtype());
@@ -313,12 +328,12 @@ Tensor Tensor::clamp_max(const Scalar &max) const {
   return clamp(std::nullopt, max);
 }
 
-// --- Comparisons and selection ------------------------------------------------------
+// --- Comparisons and selection
+// ------------------------------------------------------
 
 #define KILN_COMPARISON(NAME, OP)                                              \
   Tensor Tensor::NAME(const Tensor &other) const {                             \
-    return binaryKernel(BinaryOp::OP, *this, other,                            \
-                        resultType(*this, other));                             \
+    return binaryKernel(BinaryOp::OP, *this, other, resultType(*this, other)); \
   }                                                                            \
   Tensor Tensor::NAME(const Scalar &other) const { return NAME(wrap(other)); }
 KILN_COMPARISON(eq, Eq)
@@ -358,16 +373,12 @@ Tensor where(const Tensor &cond, const Tensor &a, const Tensor &b) {
     size_t sc = node->save(cond);
     std::vector<int64_t> sa = A.sizes().vec(), sb = B.sizes().vec();
     node->setRule([=](FunctionNode &n, const variable_list &g) {
-                           Tensor c = n.saved(sc);
-                           Tensor zero = zeros_like(g[0]);
-                           return variable_list{
-                               n.needsInputGrad(0)
-                                   ? sumTo(where(c, g[0], zero), sa)
-                                   : Tensor(),
-                               n.needsInputGrad(1)
-                                   ? sumTo(where(c, zero, g[0]), sb)
-                                   : Tensor()};
-                         });
+      Tensor c = n.saved(sc);
+      Tensor zero = zeros_like(g[0]);
+      return variable_list{
+          n.needsInputGrad(0) ? sumTo(where(c, g[0], zero), sa) : Tensor(),
+          n.needsInputGrad(1) ? sumTo(where(c, zero, g[0]), sb) : Tensor()};
+    });
     autograd::setHistory(out, node);
   }
   return out;
@@ -395,31 +406,38 @@ Tensor Tensor::masked_fill(const Tensor &mask, const Tensor &value) const {
   Tensor v = castTo(value, dtype());
   v.impl().isWrappedNumber = false;
   Tensor out = emptyTensor(broadcastShapes(sizes(), mask.sizes()), dtype());
-  runtime::where(broadcastView(mask, out.sizes()), broadcastView(v, out.sizes()),
+  runtime::where(broadcastView(mask, out.sizes()),
+                 broadcastView(v, out.sizes()),
                  broadcastView(*this, out.sizes()), out.impl().view());
   if (autograd::anyRequiresGrad({this, &v})) {
     auto node = autograd::makeNode("MaskedFillBackward0", {*this, v}, nullptr);
     size_t sm = node->save(mask);
     std::vector<int64_t> shape = sizes().vec();
     node->setRule([=](FunctionNode &n, const variable_list &g) {
-                           Tensor m = n.saved(sm);
-                           Tensor zero = zeros_like(g[0]);
-                           return variable_list{
-                               sumTo(where(m, zero, g[0]), shape),
-                               n.needsInputGrad(1)
-                                   ? where(m, g[0], zero).sum()
-                                   : Tensor()};
-                         });
+      Tensor m = n.saved(sm);
+      Tensor zero = zeros_like(g[0]);
+      return variable_list{sumTo(where(m, zero, g[0]), shape),
+                           n.needsInputGrad(1) ? where(m, g[0], zero).sum()
+                                               : Tensor()};
+    });
     autograd::setHistory(out, node);
   }
   return out;
 }
 
-// --- In place -----------------------------------------------------------------------
+// --- In place
+// -----------------------------------------------------------------------
 
 namespace {
+/// The operand an in-place op computes from when it records history: a
+/// copy of self, so that a backward rule saving it is not invalidated when
+/// the result is written back into self (PyTorch saves `original_self`).
+Tensor inplaceSource(const Tensor &self, const Tensor &other = Tensor()) {
+  return autograd::anyRequiresGrad({&self, &other}) ? self.clone() : self;
+}
+
 /// In-place binary op: writes straight into self when no history is needed,
-/// otherwise computes out of place and takes over the result's history.
+/// otherwise computes `outOfPlace(source)` and takes over its history.
 template <class OutOfPlace>
 const Tensor &inplaceBinary(const Tensor &self, BinaryOp op,
                             const Tensor &other, OutOfPlace outOfPlace) {
@@ -436,49 +454,67 @@ const Tensor &inplaceBinary(const Tensor &self, BinaryOp op,
     self.impl().storage->bumpVersion();
     return self;
   }
-  return commitInplace(self, outOfPlace());
+  return commitInplace(self, outOfPlace(inplaceSource(self, other)));
+}
+
+/// A scalar operand of an in-place op: in self's type when that is the
+/// result type, else a wrapped number, so that `long_tensor.add_(0.5)` fails
+/// the cast check as in PyTorch instead of truncating the scalar.
+Tensor inplaceScalar(const Tensor &self, const Scalar &s) {
+  Tensor w = wrap(s);
+  return resultType(self, w) == self.dtype() ? scalar_tensor(s, self.dtype())
+                                             : w;
+}
+void checkTrueDivision(const Tensor &self) {
+  KILN_CHECK(self.is_floating_point(),
+             "result type Float can't be cast to "
+             "the desired output type ",
+             ::kiln::toString(self.dtype()));
 }
 } // namespace
 
 const Tensor &Tensor::add_(const Tensor &o, const Scalar &alpha) const {
   if (alpha.toDouble() != 1)
     return commitInplace((checkInplace(*this), *this), add(o, alpha));
-  return inplaceBinary(*this, BinaryOp::Add, o, [&] { return add(o); });
+  return inplaceBinary(*this, BinaryOp::Add, o,
+                       [&](const Tensor &s) { return s.add(o); });
 }
 const Tensor &Tensor::sub_(const Tensor &o, const Scalar &alpha) const {
   if (alpha.toDouble() != 1)
     return commitInplace((checkInplace(*this), *this), sub(o, alpha));
-  return inplaceBinary(*this, BinaryOp::Sub, o, [&] { return sub(o); });
+  return inplaceBinary(*this, BinaryOp::Sub, o,
+                       [&](const Tensor &s) { return s.sub(o); });
 }
 const Tensor &Tensor::mul_(const Tensor &o) const {
-  return inplaceBinary(*this, BinaryOp::Mul, o, [&] { return mul(o); });
+  return inplaceBinary(*this, BinaryOp::Mul, o,
+                       [&](const Tensor &s) { return s.mul(o); });
 }
 const Tensor &Tensor::div_(const Tensor &o) const {
-  return inplaceBinary(*this, BinaryOp::Div, o, [&] { return div(o); });
+  checkTrueDivision(*this);
+  return inplaceBinary(*this, BinaryOp::Div, o,
+                       [&](const Tensor &s) { return s.div(o); });
 }
 const Tensor &Tensor::add_(const Scalar &o, const Scalar &alpha) const {
-  return add_(scalar_tensor(o, dtype()), alpha);
+  return add_(inplaceScalar(*this, o), alpha);
 }
 const Tensor &Tensor::sub_(const Scalar &o, const Scalar &alpha) const {
-  return sub_(scalar_tensor(o, dtype()), alpha);
+  return sub_(inplaceScalar(*this, o), alpha);
 }
 const Tensor &Tensor::mul_(const Scalar &o) const {
-  return mul_(scalar_tensor(o, dtype()));
+  return mul_(inplaceScalar(*this, o));
 }
 const Tensor &Tensor::div_(const Scalar &o) const {
-  KILN_CHECK(is_floating_point(), "result type Float can't be cast to the "
-                                  "desired output type ",
-             ::kiln::toString(dtype()));
-  return div_(scalar_tensor(o, dtype()));
+  checkTrueDivision(*this);
+  return div_(inplaceScalar(*this, o));
 }
 const Tensor &Tensor::pow_(const Scalar &e) const {
   checkInplace(*this);
-  return commitInplace(*this, pow(e));
+  return commitInplace(*this, inplaceSource(*this).pow(e));
 }
 const Tensor &Tensor::clamp_(std::optional<Scalar> min,
                              std::optional<Scalar> max) const {
   checkInplace(*this);
-  return commitInplace(*this, clamp(min, max));
+  return commitInplace(*this, inplaceSource(*this).clamp(min, max));
 }
 const Tensor &Tensor::relu_() const {
   checkInplace(*this);
@@ -496,8 +532,8 @@ const Tensor &Tensor::masked_fill_(const Tensor &mask,
 
 const Tensor &Tensor::copy_(const Tensor &src, bool) const {
   checkInplace(*this);
-  if (!autograd::anyRequiresGrad({&src}) && !(requires_grad() &&
-                                              GradMode::is_enabled())) {
+  if (!autograd::anyRequiresGrad({&src}) &&
+      !(requires_grad() && GradMode::is_enabled())) {
     std::vector<int64_t> shape = broadcastShapes(sizes(), src.sizes());
     KILN_CHECK(IntArrayRef(shape) == sizes(), "output with shape ",
                shapeString(sizes()), " doesn't match the broadcast shape ",
@@ -514,8 +550,8 @@ const Tensor &Tensor::copy_(const Tensor &src, bool) const {
 const Tensor &Tensor::fill_(const Scalar &value) const {
   checkInplace(*this);
   if (requires_grad() && GradMode::is_enabled())
-    return commitInplace(*this, zeros_like(*this) * 0 +
-                                    scalar_tensor(value, dtype()));
+    return commitInplace(*this,
+                         zeros_like(*this) * 0 + scalar_tensor(value, dtype()));
   runtime::fill(impl().view(), value.toDouble());
   impl().storage->bumpVersion();
   return *this;
@@ -523,7 +559,8 @@ const Tensor &Tensor::fill_(const Scalar &value) const {
 
 const Tensor &Tensor::zero_() const { return fill_(0); }
 
-// --- Operators and free functions -----------------------------------------------------
+// --- Operators and free functions
+// -----------------------------------------------------
 
 Tensor operator+(const Tensor &a, const Tensor &b) { return a.add(b); }
 Tensor operator+(const Tensor &a, const Scalar &b) { return a.add(b); }
@@ -578,7 +615,9 @@ Tensor clamp(const Tensor &a, std::optional<Scalar> min,
              std::optional<Scalar> max) {
   return a.clamp(min, max);
 }
-Tensor clamp_min(const Tensor &a, const Scalar &min) { return a.clamp_min(min); }
+Tensor clamp_min(const Tensor &a, const Scalar &min) {
+  return a.clamp_min(min);
+}
 Tensor maximum(const Tensor &a, const Tensor &b) { return a.maximum(b); }
 Tensor minimum(const Tensor &a, const Tensor &b) { return a.minimum(b); }
 Tensor masked_fill(const Tensor &a, const Tensor &mask, const Scalar &value) {

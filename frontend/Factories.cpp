@@ -43,8 +43,9 @@ Tensor ones(IntArrayRef size, const TensorOptions &options) {
 }
 
 Tensor randn(IntArrayRef size, const TensorOptions &options) {
-  KILN_CHECK(isFloatingType(options.dtype()), "\"normal_kernel_cpu\" not "
-                                              "implemented for '",
+  KILN_CHECK(isFloatingType(options.dtype()),
+             "\"normal_kernel_cpu\" not "
+             "implemented for '",
              toString(options.dtype()), "'");
   Tensor out = emptyTensor(size, options.dtype());
   runtime::fillNormal(out.impl().view(), 0, 1);
@@ -52,8 +53,9 @@ Tensor randn(IntArrayRef size, const TensorOptions &options) {
 }
 
 Tensor rand(IntArrayRef size, const TensorOptions &options) {
-  KILN_CHECK(isFloatingType(options.dtype()), "\"check_uniform_bounds\" not "
-                                              "implemented for '",
+  KILN_CHECK(isFloatingType(options.dtype()),
+             "\"check_uniform_bounds\" not "
+             "implemented for '",
              toString(options.dtype()), "'");
   Tensor out = emptyTensor(size, options.dtype());
   runtime::fillUniform(out.impl().view(), 0, 1);
@@ -62,8 +64,9 @@ Tensor rand(IntArrayRef size, const TensorOptions &options) {
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef size,
                const TensorOptions &options) {
-  KILN_CHECK(low < high, "random_ expects 'from' to be less than 'to', but "
-                         "got from=",
+  KILN_CHECK(low < high,
+             "random_ expects 'from' to be less than 'to', but "
+             "got from=",
              low, " >= to=", high);
   Tensor u = emptyTensor(size, kDouble);
   runtime::fillUniform(u.impl().view(), double(low), double(high));
@@ -106,8 +109,8 @@ Tensor arange(const Scalar &start, const Scalar &end, const Scalar &step,
              "upper bound and larger bound inconsistent with step sign");
   bool anyFloat = start.isFloatingPoint() || end.isFloatingPoint() ||
                   step.isFloatingPoint();
-  ScalarType t = options.has_dtype() ? options.dtype()
-                                     : (anyFloat ? kFloat : kLong);
+  ScalarType t =
+      options.has_dtype() ? options.dtype() : (anyFloat ? kFloat : kLong);
   int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
   Tensor out = emptyTensor({n}, t);
   dispatchType(t, [&](auto v) {
@@ -130,9 +133,11 @@ Tensor linspace(const Scalar &start, const Scalar &end, int64_t steps,
     T *p = out.data_ptr<T>();
     // PyTorch fills the second half from the end for symmetry.
     int64_t half = steps / 2;
-    for (int64_t i = 0; i < steps; ++i)
-      p[i] = static_cast<T>(i < half ? s + step * i
-                                     : e - step * (steps - i - 1));
+    if (steps == 1)
+      p[0] = static_cast<T>(s);
+    for (int64_t i = steps == 1 ? 1 : 0; i < steps; ++i)
+      p[i] =
+          static_cast<T>(i < half ? s + step * i : e - step * (steps - i - 1));
   });
   return finish(out, options);
 }
@@ -203,7 +208,8 @@ Tensor scalar_tensor(const Scalar &s, const TensorOptions &options) {
   return finish(out, options);
 }
 
-// --- tensor({...}) ------------------------------------------------------------
+// --- tensor({...})
+// ------------------------------------------------------------
 
 TensorDataContainer::TensorDataContainer(const std::vector<double> &v)
     : isScalar_(false) {
@@ -242,8 +248,10 @@ void inferShape(const TensorDataContainer &c, size_t depth,
   } else {
     KILN_CHECK(depth < shape.size() && shape[depth] == n,
                "Expected all sub-lists to have sizes: ",
-               depth < shape.size() ? shape[depth] : 0, " (while checking "
-               "dimension ", depth, "), but got ", n);
+               depth < shape.size() ? shape[depth] : 0,
+               " (while checking "
+               "dimension ",
+               depth, "), but got ", n);
   }
   if (n == 0 && first) {
     shape.resize(depth + 1);
@@ -273,8 +281,8 @@ Tensor tensor(const TensorDataContainer &data, const TensorOptions &options) {
   inferShape(data, 0, shape, inferred, first);
   if (!data.isScalar() && data.children().empty())
     inferred = kFloat;
-  Tensor out = emptyTensor(shape, options.has_dtype() ? options.dtype()
-                                                      : inferred);
+  Tensor out =
+      emptyTensor(shape, options.has_dtype() ? options.dtype() : inferred);
   int64_t pos = 0;
   fillData(data, out, pos);
   return finish(out, options);

@@ -42,6 +42,8 @@ Tensor makeAlias(const Tensor &base, std::vector<int64_t> sizes,
   impl->strides = std::move(strides);
   impl->offset = offset;
   impl->isView = true;
+  const TensorImpl &b = base.impl();
+  impl->viewBase = b.isView ? b.viewBase : base.getIntrusivePtr();
   return Tensor(std::move(impl));
 }
 
@@ -123,13 +125,19 @@ void checkInplace(const Tensor &self) {
   KILN_CHECK(!(self.is_leaf() && self.requires_grad()),
              "a leaf Variable that requires grad is being used in an in-place "
              "operation.");
+  if (!self.impl().isView || !self.requires_grad())
+    return;
+  std::shared_ptr<TensorImpl> base = self.impl().viewBase.lock();
+  KILN_CHECK(!(base && !base->gradFn && base->requiresGrad),
+             "a view of a leaf Variable that requires grad is being used in "
+             "an in-place operation.");
 }
 
 const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
   std::vector<int64_t> shape = broadcastShapes(self.sizes(), value.sizes());
   KILN_CHECK(IntArrayRef(shape) == self.sizes(), "output with shape ",
-             shapeString(self.sizes()),
-             " doesn't match the broadcast shape ", shapeString(shape));
+             shapeString(self.sizes()), " doesn't match the broadcast shape ",
+             shapeString(shape));
   KILN_CHECK(isFloatingType(self.dtype()) || !isFloatingType(value.dtype()),
              "result type ", toString(value.dtype()),
              " can't be cast to the desired output type ",

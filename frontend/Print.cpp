@@ -52,8 +52,11 @@ public:
       else
         sci_ = hi / lo > 1000. || hi > 1.e8 || lo < 1.e-4;
     }
+    // Like PyTorch, only nonzero finite values set the width: "inf" and
+    // "nan" may stick out, zeros never do.
     for (int64_t i = 0; i < n; ++i)
-      width_ = std::max(width_, static_cast<int>(format(v[i]).size()));
+      if (std::isfinite(v[i]) && v[i] != 0)
+        width_ = std::max(width_, static_cast<int>(format(v[i]).size()));
   }
 
   std::string format(double x) const {
@@ -105,7 +108,7 @@ std::string vectorStr(const Tensor &t, int indent, bool summarize,
   if (summarize && n > 2 * kEdgeItems) {
     for (int64_t i = 0; i < kEdgeItems; ++i)
       items.push_back(f.padded(valueAt(t.select(0, i))));
-    items.push_back("...");
+    items.push_back(" ..."); // PyTorch's 1-D ellipsis has a leading space
     for (int64_t i = n - kEdgeItems; i < n; ++i)
       items.push_back(f.padded(valueAt(t.select(0, i))));
   } else {
@@ -139,8 +142,8 @@ std::string tensorStr(const Tensor &t, int indent, bool summarize,
     for (int64_t i = 0; i < n; ++i)
       slices.push_back(tensorStr(t.select(0, i), indent + 1, summarize, f));
   }
-  std::string sep = "," + std::string(t.dim() - 1, '\n') +
-                    std::string(indent + 1, ' ');
+  std::string sep =
+      "," + std::string(t.dim() - 1, '\n') + std::string(indent + 1, ' ');
   std::string out = "[";
   for (size_t i = 0; i < slices.size(); ++i)
     out += (i ? sep : "") + slices[i];
@@ -184,21 +187,24 @@ std::string Tensor::toString() const {
           s += (d ? ", " : "") + std::to_string(size(d));
         return s;
       }() + ")");
+    // Empty tensors name every non-default dtype, int64 and bool included.
+    if (dtype() != kFloat)
+      suffixes.push_back(std::string("dtype=") + pythonName(dtype()));
   } else {
     Formatter f(summarize ? summaryValues(*this) : *this);
     body = tensorStr(*this, indent, summarize, f);
+    if (dtype() == kDouble)
+      suffixes.push_back("dtype=torch.float64");
   }
-  if (dtype() == kDouble)
-    suffixes.push_back("dtype=torch.float64");
   if (grad_fn())
     suffixes.push_back("grad_fn=<" + grad_fn()->name() + ">");
   else if (requires_grad())
     suffixes.push_back("requires_grad=True");
   std::string out = prefix + body;
   size_t lastNewline = out.rfind('\n');
-  int lastLine = static_cast<int>(
-      lastNewline == std::string::npos ? out.size() + 2
-                                       : out.size() - lastNewline + 1);
+  int lastLine = static_cast<int>(lastNewline == std::string::npos
+                                      ? out.size() + 2
+                                      : out.size() - lastNewline + 1);
   for (const std::string &s : suffixes) {
     int len = static_cast<int>(s.size());
     if (lastLine + len + 2 > kLineWidth) {

@@ -1,6 +1,6 @@
 //===- Tensor.cpp - Tensor metadata, autograd accessors, conversions ------===//
-#include "OpsCommon.h"
 #include "kiln/Tensor.h"
+#include "OpsCommon.h"
 
 #include <cmath>
 
@@ -13,7 +13,9 @@ TensorImpl &Tensor::impl() const {
   return *impl_;
 }
 
-int64_t Tensor::size(int64_t d) const { return impl().sizes[wrapDim(d, dim())]; }
+int64_t Tensor::size(int64_t d) const {
+  return impl().sizes[wrapDim(d, dim())];
+}
 
 int64_t Tensor::stride(int64_t d) const {
   return impl().strides[wrapDim(d, dim())];
@@ -73,9 +75,11 @@ void Tensor::set_grad(const Tensor &g) const {
 }
 
 Tensor Tensor::detach() const {
-  Tensor alias = makeAlias(*this, sizes().vec(), strides().vec(),
-                           storage_offset());
+  Tensor alias =
+      makeAlias(*this, sizes().vec(), strides().vec(), storage_offset());
+  // Cut from the graph, the alias is nobody's view for autograd.
   alias.impl().isView = impl().isView;
+  alias.impl().viewBase.reset();
   return alias;
 }
 
@@ -89,11 +93,11 @@ Tensor Tensor::clone() const {
   Tensor out = emptyTensor(sizes(), dtype());
   runtime::copy(impl().view(), out.impl().view());
   if (autograd::anyRequiresGrad({this}))
-    autograd::setHistory(
-        out, autograd::makeNode("CloneBackward0", {*this},
-                                [](auto &, const variable_list &g) {
-                                  return variable_list{g[0]};
-                                }));
+    autograd::setHistory(out,
+                         autograd::makeNode("CloneBackward0", {*this},
+                                            [](auto &, const variable_list &g) {
+                                              return variable_list{g[0]};
+                                            }));
   return out;
 }
 

@@ -41,11 +41,14 @@ std::vector<int64_t> inferSize(IntArrayRef shape, int64_t numel) {
       known *= out[i];
     }
   }
+  KILN_CHECK(!(infer && known == 0 && numel == 0),
+             "cannot reshape tensor of 0 elements into shape ",
+             shapeString(shape),
+             " because the unspecified dimension size -1 can be any value "
+             "and is ambiguous");
   bool ok = infer ? (known != 0 && numel % known == 0) : known == numel;
-  if (infer && known == 0 && numel == 0)
-    ok = false;
-  KILN_CHECK(ok, "shape '", shapeString(shape), "' is invalid for input of size ",
-             numel);
+  KILN_CHECK(ok, "shape '", shapeString(shape),
+             "' is invalid for input of size ", numel);
   if (infer)
     out[*infer] = numel / known;
   return out;
@@ -53,9 +56,8 @@ std::vector<int64_t> inferSize(IntArrayRef shape, int64_t numel) {
 
 /// PyTorch's computeStride: strides for viewing (sizes, strides) as `shape`
 /// without copying, if possible.
-std::optional<std::vector<int64_t>> viewStrides(IntArrayRef sizes,
-                                                IntArrayRef strides,
-                                                IntArrayRef shape) {
+std::optional<std::vector<int64_t>>
+viewStrides(IntArrayRef sizes, IntArrayRef strides, IntArrayRef shape) {
   std::vector<int64_t> out(shape.size(), 1);
   if (sizes.empty())
     return out;
@@ -99,7 +101,8 @@ Tensor viewImpl(const Tensor &self, IntArrayRef shape, const char *name) {
              "Use .reshape(...) instead.");
   std::vector<int64_t> inShape = self.sizes().vec();
   return withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
-                  name, [inShape](const Tensor &g) { return g.reshape(inShape); });
+                  name,
+                  [inShape](const Tensor &g) { return g.reshape(inShape); });
 }
 
 } // namespace
@@ -145,8 +148,9 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
 }
 
 Tensor Tensor::t() const {
-  KILN_CHECK(dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self "
-                         "is ",
+  KILN_CHECK(dim() <= 2,
+             "t() expects a tensor with <= 2 dimensions, but self "
+             "is ",
              dim(), "D");
   if (dim() < 2)
     return withGrad(detach(), *this, "TBackward0",
@@ -216,8 +220,8 @@ Tensor Tensor::unsqueeze(int64_t d) const {
 Tensor Tensor::expand(IntArrayRef size, bool) const {
   KILN_CHECK(static_cast<int64_t>(size.size()) >= dim(),
              "expand(torch.FloatTensor{", shapeString(sizes()),
-             "}, size=", shapeString(size),
-             "): the number of sizes provided (", size.size(),
+             "}, size=", shapeString(size), "): the number of sizes provided (",
+             size.size(),
              ") must be greater or equal to the number of dimensions in the "
              "tensor (",
              dim(), ")");
@@ -275,9 +279,9 @@ Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   d = wrapDim(d, dim());
   if (start < 0)
     start += size(d);
-  KILN_CHECK(start >= 0 && length >= 0 && start + length <= size(d),
-             "start (", start, ") + length (", length,
-             ") exceeds dimension size (", size(d), ").");
+  KILN_CHECK(start >= 0 && length >= 0 && start + length <= size(d), "start (",
+             start, ") + length (", length, ") exceeds dimension size (",
+             size(d), ").");
   return slice(d, start, start + length);
 }
 
@@ -302,7 +306,8 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
                   });
 }
 
-// --- Indexing -------------------------------------------------------------------------
+// --- Indexing
+// -------------------------------------------------------------------------
 
 namespace indexing {
 TensorIndex::TensorIndex(const char *s) : kind_(Kind::Ellipsis) {
@@ -326,8 +331,9 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
     else if (i.kind() == TensorIndex::Kind::Integer ||
              i.kind() == TensorIndex::Kind::Slice)
       ++consuming;
-  KILN_CHECK(consuming <= self.dim(), "too many indices for tensor of "
-                                      "dimension ",
+  KILN_CHECK(consuming <= self.dim(),
+             "too many indices for tensor of "
+             "dimension ",
              self.dim());
   Tensor r = self;
   int64_t d = 0;
@@ -375,17 +381,25 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
   return r;
 }
 
-/// The mask moved to the front: `r` permuted so mask dims lead.
-Tensor maskFirst(const Tensor &r, int64_t maskDim, int64_t maskRank) {
-  if (maskDim == 0)
-    return r;
-  std::vector<int64_t> order;
-  for (int64_t k = 0; k < maskRank; ++k)
-    order.push_back(maskDim + k);
-  for (int64_t k = 0; k < r.dim(); ++k)
-    if (k < maskDim || k >= maskDim + maskRank)
-      order.push_back(k);
-  return r.permute(order);
+/// `mask` reshaped to sit at dims [maskDim, maskDim + mask.dim()) of `r` and
+/// expanded to `r`'s shape. Walking `r` in row-major order under this mask
+/// yields PyTorch's order for a single mask index: the masked dims collapse
+/// in place into one dimension of length count(mask).
+Tensor placeMask(const Tensor &r, const Tensor &mask, int64_t maskDim) {
+  std::vector<int64_t> shape(r.dim(), 1);
+  for (int64_t k = 0; k < mask.dim(); ++k)
+    shape[maskDim + k] = mask.size(k);
+  return mask.reshape(shape).expand(r.sizes());
+}
+
+/// The shape of `r[mask]` when the mask covers dims starting at maskDim.
+std::vector<int64_t> maskedShape(const Tensor &r, int64_t maskDim,
+                                 int64_t maskRank, int64_t count) {
+  std::vector<int64_t> shape(r.sizes().begin(), r.sizes().begin() + maskDim);
+  shape.push_back(count);
+  shape.insert(shape.end(), r.sizes().begin() + maskDim + maskRank,
+               r.sizes().end());
+  return shape;
 }
 } // namespace
 
@@ -395,28 +409,14 @@ Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
   Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
   if (!mask.defined())
     return r;
-  // r[mask]: the masked dims collapse into one of length count(mask).
-  Tensor src = maskFirst(r, maskDim, mask.dim());
-  std::vector<int64_t> rest(src.sizes().begin() + mask.dim(),
-                            src.sizes().end());
-  Tensor fullMask = mask.reshape([&] {
-                          std::vector<int64_t> s = mask.sizes().vec();
-                          s.resize(src.dim(), 1);
-                          return s;
-                        }())
-                        .expand(src.sizes());
+  Tensor fullMask = placeMask(r, mask, maskDim);
   int64_t count = runtime::countTrue(mask.impl().view());
-  int64_t inner = 1;
-  for (int64_t s : rest)
-    inner *= s;
-  Tensor flat = emptyTensor({count * inner}, dtype());
-  runtime::maskedSelect(src.impl().view(), fullMask.impl().view(),
-                        flat.impl().view());
-  std::vector<int64_t> shape{count};
-  shape.insert(shape.end(), rest.begin(), rest.end());
-  Tensor out = flat.view(shape);
-  std::vector<int64_t> srcShape = src.sizes().vec();
-  return withGrad(out, src, "IndexBackward0", [=](const Tensor &g) {
+  std::vector<int64_t> shape = maskedShape(r, maskDim, mask.dim(), count);
+  Tensor out = emptyTensor(shape, dtype());
+  runtime::maskedSelect(r.impl().view(), fullMask.impl().view(),
+                        out.impl().view());
+  std::vector<int64_t> srcShape = r.sizes().vec();
+  return withGrad(out, r, "IndexBackward0", [=](const Tensor &g) {
     Tensor full = zeros(srcShape, g.dtype());
     Tensor values = g.contiguous();
     runtime::maskedScatter(full.impl().view(), fullMask.impl().view(),
@@ -425,7 +425,9 @@ Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
   });
 }
 
-Tensor Tensor::operator[](const Tensor &index) const { return this->index({index}); }
+Tensor Tensor::operator[](const Tensor &index) const {
+  return this->index({index});
+}
 
 const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
                                  const Tensor &value) const {
@@ -437,28 +439,27 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
     r.copy_(value);
     return *this;
   }
-  Tensor dst = maskFirst(r, maskDim, mask.dim());
-  std::vector<int64_t> full = mask.sizes().vec();
-  full.resize(dst.dim(), 1);
-  Tensor fullMask = mask.reshape(full).expand(dst.sizes());
+  Tensor dst = r;
+  Tensor fullMask = placeMask(r, mask, maskDim);
   if (value.numel() == 1 && dst.is_same(*this)) {
     // x[mask] = v on the whole tensor: a masked fill (differentiable).
     return masked_fill_(fullMask, value.item());
   }
-  KILN_CHECK(!(GradMode::is_enabled() &&
-               (requires_grad() || value.requires_grad())),
-             "kiln: index_put_ with a tensor of values does not record "
-             "autograd history; run it under NoGradGuard");
-  Tensor vals = castTo(value, dtype()).contiguous();
+  KILN_CHECK(
+      !(GradMode::is_enabled() && (requires_grad() || value.requires_grad())),
+      "kiln: index_put_ with a tensor of values does not record "
+      "autograd history; run it under NoGradGuard");
   int64_t count = runtime::countTrue(mask.impl().view());
-  int64_t inner = dst.numel() / std::max<int64_t>(mask.numel(), 1);
-  if (vals.numel() != 1) {
-    KILN_CHECK(vals.numel() == count * inner, "shape mismatch: value tensor "
-                                              "of shape ",
-               shapeString(value.sizes()),
-               " cannot be broadcast to indexing result of shape [", count,
-               "]");
-  }
+  std::vector<int64_t> target = maskedShape(r, maskDim, mask.dim(), count);
+  bool fits = value.dim() <= static_cast<int64_t>(target.size());
+  for (int64_t k = 1; fits && k <= value.dim(); ++k)
+    fits = value.size(-k) == 1 || value.size(-k) == target[target.size() - k];
+  KILN_CHECK(fits, "shape mismatch: value tensor of shape ",
+             shapeString(value.sizes()),
+             " cannot be broadcast to indexing result of shape ",
+             shapeString(target));
+  // Values are laid out in the order the masked walk visits elements.
+  Tensor vals = castTo(value, dtype()).expand(target).contiguous();
   runtime::maskedScatter(dst.impl().view(), fullMask.impl().view(),
                          vals.impl().view());
   impl().storage->bumpVersion();
@@ -470,26 +471,31 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
   return index_put_(indices, scalar_tensor(value, dtype()));
 }
 
-// --- Concatenation ----------------------------------------------------------------------
+// --- Concatenation
+// ----------------------------------------------------------------------
 
 Tensor cat(TensorList tensors, int64_t dim) {
   KILN_CHECK(!tensors.empty(), "torch.cat(): expected a non-empty list of "
                                "Tensors");
   const Tensor &first = tensors[0];
+  for (size_t i = 0; i < tensors.size(); ++i)
+    KILN_CHECK(tensors[i].dim() > 0, "zero-dimensional tensor (at position ", i,
+               ") cannot be concatenated");
   dim = wrapDim(dim, first.dim());
   std::vector<int64_t> shape = first.sizes().vec();
   ScalarType t = first.dtype();
   shape[dim] = 0;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const Tensor &x = tensors[i];
-    KILN_CHECK(x.dim() == first.dim(), "Tensors must have same number of "
-                                       "dimensions: got ",
+    KILN_CHECK(x.dim() == first.dim(),
+               "Tensors must have same number of "
+               "dimensions: got ",
                first.dim(), " and ", x.dim());
     for (int64_t d = 0; d < x.dim(); ++d)
       KILN_CHECK(d == dim || x.size(d) == first.size(d),
                  "Sizes of tensors must match except in dimension ", dim,
-                 ". Expected size ", first.size(d), " but got size ",
-                 x.size(d), " for tensor number ", i, " in the list.");
+                 ". Expected size ", first.size(d), " but got size ", x.size(d),
+                 " for tensor number ", i, " in the list.");
     shape[dim] += x.size(dim);
     t = promoteTypes(t, x.dtype());
   }
@@ -510,15 +516,15 @@ Tensor cat(TensorList tensors, int64_t dim) {
     for (const Tensor &x : tensors)
       lengths.push_back(x.size(dim));
     autograd::setHistory(
-        out, autograd::makeNode("CatBackward0", inputs,
-                                [=](FunctionNode &, const variable_list &g) {
-                                  variable_list r;
-                                  for (size_t i = 0; i < lengths.size(); ++i)
-                                    r.push_back(g[0].slice(
-                                        dim, offsets[i],
-                                        offsets[i] + lengths[i]));
-                                  return r;
-                                }));
+        out,
+        autograd::makeNode("CatBackward0", inputs,
+                           [=](FunctionNode &, const variable_list &g) {
+                             variable_list r;
+                             for (size_t i = 0; i < lengths.size(); ++i)
+                               r.push_back(g[0].slice(dim, offsets[i],
+                                                      offsets[i] + lengths[i]));
+                             return r;
+                           }));
   }
   return out;
 }

@@ -46,19 +46,17 @@ template <class T> T at(char *p) { return *reinterpret_cast<T *>(p); }
 /// Applies `f(In) -> Out` elementwise; the contiguous row is a plain loop.
 template <class In, class Out, class F>
 void map1(const StridedView &in, const StridedView &out, F f) {
-  forEachRow<2>(out.sizes, {&out, &in},
-                [&](auto p, auto s, int64_t n) {
-                  auto *o = reinterpret_cast<Out *>(p[0]);
-                  auto *a = reinterpret_cast<const In *>(p[1]);
-                  if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
-                    for (int64_t i = 0; i < n; ++i)
-                      o[i] = f(a[i]);
-                  } else {
-                    for (int64_t i = 0; i < n; ++i)
-                      *reinterpret_cast<Out *>(p[0] + i * s[0]) =
-                          f(at<In>(p[1] + i * s[1]));
-                  }
-                });
+  forEachRow<2>(out.sizes, {&out, &in}, [&](auto p, auto s, int64_t n) {
+    auto *o = reinterpret_cast<Out *>(p[0]);
+    auto *a = reinterpret_cast<const In *>(p[1]);
+    if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
+      for (int64_t i = 0; i < n; ++i)
+        o[i] = f(a[i]);
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        *reinterpret_cast<Out *>(p[0] + i * s[0]) = f(at<In>(p[1] + i * s[1]));
+    }
+  });
 }
 
 /// Applies `f(T, T) -> Out`; fast rows for contiguous and scalar operands.
@@ -105,8 +103,8 @@ template <class T> T powOf(T x, T y) {
   }
 }
 
-template <class T> void unaryTyped(UnaryOp op, const StridedView &in,
-                                   const StridedView &out) {
+template <class T>
+void unaryTyped(UnaryOp op, const StridedView &in, const StridedView &out) {
   using F = std::conditional_t<std::is_floating_point_v<T>, T, double>;
   switch (op) {
   case UnaryOp::Neg:
@@ -116,8 +114,7 @@ template <class T> void unaryTyped(UnaryOp op, const StridedView &in,
   case UnaryOp::Relu:
     return map1<T, T>(in, out, [](T x) { return x < T(0) ? T(0) : x; });
   case UnaryOp::Sign:
-    return map1<T, T>(in, out,
-                      [](T x) { return T((T(0) < x) - (x < T(0))); });
+    return map1<T, T>(in, out, [](T x) { return T((T(0) < x) - (x < T(0))); });
   case UnaryOp::LogicalNot:
     return map1<T, T>(in, out, [](T x) { return T(!x); });
   case UnaryOp::Exp:
@@ -133,15 +130,14 @@ template <class T> void unaryTyped(UnaryOp op, const StridedView &in,
   case UnaryOp::Tanh:
     return map1<T, T>(in, out, [](T x) { return T(std::tanh(F(x))); });
   case UnaryOp::Sigmoid:
-    return map1<T, T>(in, out, [](T x) {
-      return T(F(1) / (F(1) + std::exp(-F(x))));
-    });
+    return map1<T, T>(in, out,
+                      [](T x) { return T(F(1) / (F(1) + std::exp(-F(x)))); });
   }
 }
 
-template <class T> void binaryTyped(BinaryOp op, const StridedView &a,
-                                    const StridedView &b,
-                                    const StridedView &out) {
+template <class T>
+void binaryTyped(BinaryOp op, const StridedView &a, const StridedView &b,
+                 const StridedView &out) {
   switch (op) {
   case BinaryOp::Add:
     return map2<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
@@ -173,8 +169,7 @@ template <class T> void binaryTyped(BinaryOp op, const StridedView &a,
       return y < x ? y : x;
     });
   case BinaryOp::ThresholdGrad:
-    return map2<T, T>(a, b, out,
-                      [](T g, T x) { return x > T(0) ? g : T(0); });
+    return map2<T, T>(a, b, out, [](T g, T x) { return x > T(0) ? g : T(0); });
   case BinaryOp::Eq:
     return map2<T, bool>(a, b, out, [](T x, T y) { return x == y; });
   case BinaryOp::Ne:
@@ -227,8 +222,8 @@ void binary(BinaryOp op, const StridedView &a, const StridedView &b,
                [&](auto t) { binaryTyped<decltype(t)>(op, a, b, out); });
 }
 
-void where(const StridedView &cond, const StridedView &a,
-           const StridedView &b, const StridedView &out) {
+void where(const StridedView &cond, const StridedView &a, const StridedView &b,
+           const StridedView &out) {
   dispatchType(out.dtype, [&](auto t) {
     using T = decltype(t);
     forEachRow<4>(out.sizes, {&out, &cond, &a, &b},
@@ -241,14 +236,17 @@ void where(const StridedView &cond, const StridedView &a,
   });
 }
 
-void clamp(const StridedView &in, const StridedView &out, bool hasLo,
-           double lo, bool hasHi, double hi) {
+void clamp(const StridedView &in, const StridedView &out, bool hasLo, double lo,
+           bool hasHi, double hi) {
   dispatchType(in.dtype, [&](auto t) {
     using T = decltype(t);
     T l = static_cast<T>(lo), h = static_cast<T>(hi);
     if (hasLo && hasHi)
-      map1<T, T>(in, out,
-                 [=](T x) { return x < l ? l : (h < x ? h : x); });
+      // min(max(x, lo), hi): with lo > hi every element becomes hi.
+      map1<T, T>(in, out, [=](T x) {
+        T y = x < l ? l : x;
+        return h < y ? h : y;
+      });
     else if (hasLo)
       map1<T, T>(in, out, [=](T x) { return x < l ? l : x; });
     else

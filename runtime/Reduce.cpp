@@ -57,9 +57,9 @@ void forEachOutput(const StridedView &in, const std::vector<bool> &reduceDims,
 template <class T>
 void reduceTyped(ReduceOp op, const StridedView &in,
                  const std::vector<bool> &reduceDims, const StridedView &out) {
-  using Acc = std::conditional_t<std::is_floating_point_v<T>, double,
-                                 std::conditional_t<std::is_same_v<T, bool>,
-                                                    int64_t, T>>;
+  using Acc = std::conditional_t<
+      std::is_floating_point_v<T>, double,
+      std::conditional_t<std::is_same_v<T, bool>, int64_t, T>>;
   using OutT = T;
   forEachOutput(in, reduceDims, out, [&](char *o, const StridedView &r) {
     Acc acc;
@@ -70,12 +70,20 @@ void reduceTyped(ReduceOp op, const StridedView &in,
     case ReduceOp::Prod:
       acc = 1;
       break;
+    // Start from the identity in T's own range (-inf for floats, false for
+    // bool) so that all -inf or empty bool inputs reduce to the right value.
     case ReduceOp::Max:
-      acc = std::numeric_limits<Acc>::lowest();
+      if constexpr (std::is_floating_point_v<T>)
+        acc = -std::numeric_limits<Acc>::infinity();
+      else
+        acc = Acc(std::numeric_limits<T>::lowest());
       break;
     case ReduceOp::Min:
     default:
-      acc = std::numeric_limits<Acc>::max();
+      if constexpr (std::is_floating_point_v<T>)
+        acc = std::numeric_limits<Acc>::infinity();
+      else
+        acc = Acc(std::numeric_limits<T>::max());
       break;
     }
     bool sawNan = false;

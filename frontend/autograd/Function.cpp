@@ -8,9 +8,18 @@
 namespace kiln::autograd {
 
 void AutogradContext::save_for_backward(variable_list to_save) {
+  toSave_ = std::move(to_save);
+}
+
+void AutogradContext::saveVariables(const variable_list &outputs) {
   savedVariables_.clear();
-  for (const Tensor &t : to_save)
-    savedVariables_.emplace_back(t, false);
+  for (const Tensor &t : toSave_) {
+    bool isOutput = false;
+    for (const Tensor &o : outputs)
+      isOutput |= t.defined() && o.is_same(t);
+    savedVariables_.emplace_back(t, isOutput);
+  }
+  toSave_.clear();
 }
 
 variable_list AutogradContext::get_saved_variables() const {
@@ -45,8 +54,8 @@ std::string demangledFunctionName(const char *mangled) {
 
 void checkBackwardArity(const std::string &name, size_t expected, size_t got) {
   KILN_CHECK(expected == got, "function ", name,
-             " returned an incorrect number of gradients (expected ",
-             expected, ", got ", got, ")");
+             " returned an incorrect number of gradients (expected ", expected,
+             ", got ", got, ")");
 }
 
 } // namespace detail

@@ -48,8 +48,10 @@ std::string gradcheckReport(const TensorFunction &fn,
     // Analytic Jacobian rows: one vector-Jacobian product per element.
     std::vector<std::vector<std::vector<double>>> analytic(out.numel());
     for (int64_t j = 0; j < out.numel(); ++j) {
-      Tensor v = zeros({out.numel()}, out.dtype());
+      // Built in float64, then cast: the output may be float32.
+      Tensor v = zeros({out.numel()}, kDouble);
       v.data_ptr<double>()[j] = 1;
+      v = v.to(out.dtype());
       variable_list g;
       if (out.requires_grad())
         g = grad({out}, diffInputs, {v.view(out.sizes())}, true, false, true);

@@ -4,23 +4,33 @@
 
 #include "kiln/Tensor.h"
 
+#include <cstdint>
 #include <optional>
 
 namespace kiln::indexing {
-
-/// Python's `start:stop:step`; absent bounds take the whole dimension.
-struct Slice {
-  Slice(std::optional<int64_t> start = std::nullopt,
-        std::optional<int64_t> stop = std::nullopt, int64_t step = 1)
-      : start(start), stop(stop), step(step) {}
-  std::optional<int64_t> start, stop;
-  int64_t step;
-};
 
 struct NoneIndexType {};
 struct EllipsisIndexType {};
 constexpr NoneIndexType None{};
 constexpr EllipsisIndexType Ellipsis{};
+
+/// A bound of a Slice: an integer, or None/nullopt for "to the edge".
+struct SliceBound {
+  SliceBound(int64_t v) : value(v) {}
+  SliceBound(NoneIndexType) {}
+  SliceBound(std::nullopt_t) {}
+  SliceBound(std::optional<int64_t> v) : value(v) {}
+  std::optional<int64_t> value;
+};
+
+/// Python's `start:stop:step`; absent bounds take the whole dimension, as
+/// in libtorch's `Slice(None, 3)`.
+struct Slice {
+  Slice(SliceBound start = None, SliceBound stop = None, int64_t step = 1)
+      : start(start.value), stop(stop.value), step(step) {}
+  std::optional<int64_t> start, stop;
+  int64_t step;
+};
 
 /// One entry of `x.index({...})`: an integer, a Slice, None, Ellipsis, or a
 /// bool/int64 tensor.

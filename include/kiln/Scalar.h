@@ -21,9 +21,9 @@ public:
                              int> = 0>
   Scalar(T v) : type_(kLong), d_(static_cast<double>(v)), i_(v) {}
   template <class T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
-  Scalar(T v)
-      : type_(kDouble), d_(static_cast<double>(v)),
-        i_(static_cast<int64_t>(v)) {}
+  // The integer slot is unused for floating values (and inf or nan have
+  // no integer value).
+  Scalar(T v) : type_(kDouble), d_(static_cast<double>(v)), i_(0) {}
 
   /// kBool, kLong or kDouble.
   ScalarType type() const { return type_; }

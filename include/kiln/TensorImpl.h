@@ -34,6 +34,9 @@ struct TensorImpl {
   std::weak_ptr<autograd::Node> gradAccumulator;
   /// True when this tensor aliases memory of another tensor (a view).
   bool isView = false;
+  /// For a view: the tensor at the root of its chain of views, so that
+  /// in-place writes to a view of a leaf that requires grad are refused.
+  std::weak_ptr<TensorImpl> viewBase;
   /// A Python-style number wrapped as a 0-dim tensor (type promotion).
   bool isWrappedNumber = false;
   bool retainsGrad = false;

@@ -57,7 +57,10 @@ INSTANTIATE_TEST_SUITE_P(Options, SgdFormula,
                                            SgdCase{0.1, 0.9, 0, 0, false},
                                            SgdCase{0.05, 0.9, 0.3, 0, false},
                                            SgdCase{0.1, 0.5, 0, 0.01, false},
-                                           SgdCase{0.1, 0.9, 0, 0.1, true}));
+                                           SgdCase{0.1, 0.9, 0, 0.1, true}),
+                         [](const auto &info) {
+                           return "case" + std::to_string(info.index);
+                         });
 
 struct AdamCase {
   double lr, beta1, beta2, eps, weightDecay;
@@ -101,7 +104,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(AdamCase{1e-3, 0.9, 0.999, 1e-8, 0, false},
                       AdamCase{0.1, 0.8, 0.99, 1e-6, 0, false},
                       AdamCase{0.05, 0.9, 0.999, 1e-8, 0.1, false},
-                      AdamCase{0.1, 0.9, 0.9, 1e-8, 0, true}));
+                      AdamCase{0.1, 0.9, 0.9, 1e-8, 0, true}),
+    [](const auto &info) { return "case" + std::to_string(info.index); });
 
 TEST(Optim, ZeroGradSetsToNoneOrZero) {
   Tensor p = ones({2}, requires_grad());

@@ -72,7 +72,13 @@ public:
 
   std::unordered_map<std::string, IValue> saved_data;
 
+  /// Turns the tensors given to save_for_backward into saved variables once
+  /// the outputs have history; outputs are saved without theirs, which
+  /// would otherwise form a node -> tensor -> node cycle (PyTorch's rule).
+  void saveVariables(const variable_list &outputs);
+
   // Used by Function<T>::apply.
+  variable_list toSave_;
   std::vector<SavedVariable> savedVariables_;
   std::vector<std::shared_ptr<TensorImpl>> nonDifferentiable_;
   std::vector<bool> needsInputGrad_;
@@ -107,8 +113,7 @@ void collectTensors(variable_list &out, const A &a, const Rest &...rest) {
 /// Makes outputs distinct from inputs so history can be attached to them.
 Tensor aliasIfInput(const Tensor &out, const variable_list &inputs);
 std::string demangledFunctionName(const char *mangled);
-void checkBackwardArity(const std::string &name, size_t expected,
-                        size_t got);
+void checkBackwardArity(const std::string &name, size_t expected, size_t got);
 } // namespace detail
 
 template <class T> struct Function {
@@ -148,6 +153,7 @@ template <class T> struct Function {
           setHistory(outputs[i], node, static_cast<uint32_t>(i));
       }
     }
+    node->ctx.saveVariables(outputs);
     if constexpr (std::is_same_v<Out, Tensor>)
       return outputs[0];
     else

@@ -1,0 +1,295 @@
+//===- KilnGradients.cpp - Reverse-mode rule of each kiln op --------------===//
+//
+// One short rule per op: the gradients of the operands as kiln IR, built
+// from the gradient `g` of the result. Broadcasting is explicit in kiln IR,
+// so no rule needs to reduce a gradient back to an input shape except
+// kiln.broadcast itself.
+//
+//===----------------------------------------------------------------------===//
+#include "ir/KilnDialect.h"
+
+using namespace mlir;
+
+namespace kiln::ir {
+
+namespace {
+
+/// Small builder helpers that keep the rules one line each.
+struct Grad {
+  OpBuilder &b;
+  Location loc;
+
+  RankedTensorType typeOf(Value v) {
+    return cast<RankedTensorType>(v.getType());
+  }
+  Value constant(Value like, double v) {
+    return splatConstant(b, loc, typeOf(like), v);
+  }
+  Value add(Value x, Value y) { return b.create<AddOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<SubOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<MulOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.create<DivOp>(loc, x, y); }
+  Value neg(Value x) { return b.create<NegOp>(loc, x); }
+  Value cmp(CmpPredicate p, Value x, Value y) {
+    return b.create<CmpOp>(loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return b.create<SelectOp>(loc, c, x, y);
+  }
+  Value zerosLike(Value x) { return constant(x, 0); }
+  Value transpose(Value x, ArrayRef<int64_t> perm) {
+    auto t = typeOf(x);
+    SmallVector<int64_t> shape;
+    for (int64_t p : perm)
+      shape.push_back(t.getDimSize(p));
+    return b.create<TransposeOp>(loc, t.clone(shape), x,
+                                 b.getDenseI64ArrayAttr(perm));
+  }
+  /// Swaps the two innermost dimensions.
+  Value transposeLast(Value x) {
+    int64_t rank = typeOf(x).getRank();
+    SmallVector<int64_t> perm;
+    for (int64_t i = 0; i < rank; ++i)
+      perm.push_back(i);
+    std::swap(perm[rank - 1], perm[rank - 2]);
+    return transpose(x, perm);
+  }
+  Value matmul(Value x, Value y) {
+    auto tx = typeOf(x), ty = typeOf(y);
+    SmallVector<int64_t> shape(tx.getShape().drop_back());
+    shape.push_back(ty.getShape().back());
+    return b.create<MatmulOp>(loc, tx.clone(shape), x, y);
+  }
+  Value reshape(Value x, RankedTensorType to) {
+    return b.create<ReshapeOp>(loc, to, x);
+  }
+  Value broadcast(Value x, RankedTensorType to) {
+    return b.create<BroadcastOp>(loc, to, x);
+  }
+};
+
+Grad rules(Operation *op, OpBuilder &b) { return Grad{b, op->getLoc()}; }
+
+/// Gradient of a reduction: g reshaped to the keepdim shape, broadcast back.
+Value expandReduced(Grad &r, Value g, Value input, ArrayRef<int64_t> dims) {
+  auto in = r.typeOf(input);
+  SmallVector<int64_t> keep = *reducedShape(in.getShape(), dims, true);
+  return r.broadcast(r.reshape(g, in.clone(keep)), in);
+}
+
+} // namespace
+
+// --- Unary --------------------------------------------------------------------
+void NegOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  out.push_back(rules(*this, b).neg(g[0]));
+}
+void ExpOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  out.push_back(rules(*this, b).mul(g[0], getResult()));
+}
+void LogOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  out.push_back(rules(*this, b).div(g[0], getInput()));
+}
+void SqrtOp::buildGradients(OpBuilder &b, ValueRange g,
+                            SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.push_back(r.div(g[0], r.mul(getResult(), r.constant(getResult(), 2))));
+}
+void AbsOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  // d|x| = sign(x): +g where x > 0, -g where x < 0, 0 at 0.
+  Grad r = rules(*this, b);
+  Value x = getInput(), zero = r.zerosLike(x);
+  out.push_back(r.select(r.cmp(CmpPredicate::gt, x, zero), g[0],
+                         r.select(r.cmp(CmpPredicate::lt, x, zero),
+                                  r.neg(g[0]), zero)));
+}
+void SinOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.push_back(r.mul(g[0], b.create<CosOp>(getLoc(), getInput())));
+}
+void CosOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.push_back(r.neg(r.mul(g[0], b.create<SinOp>(getLoc(), getInput()))));
+}
+void TanhOp::buildGradients(OpBuilder &b, ValueRange g,
+                            SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  Value y = getResult();
+  out.push_back(r.mul(g[0], r.sub(r.constant(y, 1), r.mul(y, y))));
+}
+
+// --- Binary -------------------------------------------------------------------
+void AddOp::buildGradients(OpBuilder &, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  out.append({g[0], g[0]});
+}
+void SubOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  out.append({g[0], rules(*this, b).neg(g[0])});
+}
+void MulOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.append({r.mul(g[0], getRhs()), r.mul(g[0], getLhs())});
+}
+void DivOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  // d(a/b) = g/b, -g*a/b^2
+  Grad r = rules(*this, b);
+  Value gb = r.div(g[0], getRhs());
+  out.append({gb, r.neg(r.mul(gb, getResult()))});
+}
+void PowOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  // d(a^e) = g*e*a^(e-1), g*a^e*ln(a) (0 where a == 0)
+  Grad r = rules(*this, b);
+  Value a = getLhs(), e = getRhs(), y = getResult();
+  Value em1 = r.sub(e, r.constant(e, 1));
+  Value ga = r.mul(g[0], r.mul(e, b.create<PowOp>(getLoc(), a, em1)));
+  Value zero = r.zerosLike(a);
+  Value ge = r.select(r.cmp(CmpPredicate::eq, a, zero), zero,
+                      r.mul(g[0], r.mul(y, b.create<LogOp>(getLoc(), a))));
+  out.append({ga, ge});
+}
+void MaxOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  // Ties split evenly, as PyTorch does.
+  Grad r = rules(*this, b);
+  Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
+  Value half = r.mul(g[0], r.constant(g[0], 0.5));
+  Value tie = r.cmp(CmpPredicate::eq, a, c);
+  out.append({r.select(tie, half,
+                       r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero)),
+              r.select(tie, half,
+                       r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero))});
+}
+void MinOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
+  Value half = r.mul(g[0], r.constant(g[0], 0.5));
+  Value tie = r.cmp(CmpPredicate::eq, a, c);
+  out.append({r.select(tie, half,
+                       r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero)),
+              r.select(tie, half,
+                       r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero))});
+}
+
+// --- Selection and casts ------------------------------------------------------
+void SelectOp::buildGradients(OpBuilder &b, ValueRange g,
+                              SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  Value zero = r.zerosLike(g[0]);
+  out.append({Value(), r.select(getCond(), g[0], zero),
+              r.select(getCond(), zero, g[0])});
+}
+void CastOp::buildGradients(OpBuilder &b, ValueRange g,
+                            SmallVectorImpl<Value> &out) {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  if (!isa<FloatType>(in.getElementType())) {
+    out.push_back(Value());
+    return;
+  }
+  out.push_back(b.create<CastOp>(getLoc(), in, g[0]));
+}
+
+// --- Shapes -------------------------------------------------------------------
+void BroadcastOp::buildGradients(OpBuilder &b, ValueRange g,
+                                 SmallVectorImpl<Value> &out) {
+  // Sum over the dimensions that were added or stretched from 1.
+  Grad r = rules(*this, b);
+  auto in = r.typeOf(getInput());
+  auto to = getType();
+  int64_t lead = to.getRank() - in.getRank();
+  SmallVector<int64_t> dims;
+  for (int64_t d = 0; d < to.getRank(); ++d)
+    if (d < lead || (in.getDimSize(d - lead) == 1 && to.getDimSize(d) != 1))
+      dims.push_back(d);
+  Value sum = g[0];
+  if (!dims.empty()) {
+    auto shape = *reducedShape(to.getShape(), dims, false);
+    sum = b.create<ReduceSumOp>(getLoc(), to.clone(shape), g[0],
+                                b.getDenseI64ArrayAttr(dims), nullptr);
+  }
+  out.push_back(r.reshape(sum, in));
+}
+void ReduceSumOp::buildGradients(OpBuilder &b, ValueRange g,
+                                 SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.push_back(expandReduced(r, g[0], getInput(), getDims()));
+}
+void ReduceMaxOp::buildGradients(OpBuilder &b, ValueRange g,
+                                 SmallVectorImpl<Value> &out) {
+  // The gradient goes to the maxima, split evenly among ties.
+  Grad r = rules(*this, b);
+  Value x = getInput();
+  Value maxB = expandReduced(r, getResult(), x, getDims());
+  Value hit = r.select(r.cmp(CmpPredicate::eq, x, maxB), r.constant(x, 1),
+                       r.zerosLike(x));
+  auto keep = *reducedShape(r.typeOf(x).getShape(), getDims(), getKeepdim());
+  Value count = b.create<ReduceSumOp>(getLoc(), r.typeOf(x).clone(keep), hit,
+                                      getDimsAttr(), getKeepdimAttr());
+  Value share = expandReduced(r, r.div(g[0], count), x, getDims());
+  out.push_back(r.mul(hit, share));
+}
+void MatmulOp::buildGradients(OpBuilder &b, ValueRange g,
+                              SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.append({r.matmul(g[0], r.transposeLast(getRhs())),
+              r.matmul(r.transposeLast(getLhs()), g[0])});
+}
+void ReshapeOp::buildGradients(OpBuilder &b, ValueRange g,
+                               SmallVectorImpl<Value> &out) {
+  Grad r = rules(*this, b);
+  out.push_back(r.reshape(g[0], r.typeOf(getInput())));
+}
+void TransposeOp::buildGradients(OpBuilder &b, ValueRange g,
+                                 SmallVectorImpl<Value> &out) {
+  ArrayRef<int64_t> perm = getPermutation();
+  SmallVector<int64_t> inverse(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i)
+    inverse[perm[i]] = i;
+  out.push_back(rules(*this, b).transpose(g[0], inverse));
+}
+void SliceOp::buildGradients(OpBuilder &b, ValueRange g,
+                             SmallVectorImpl<Value> &out) {
+  // Scatter back into zeros: pad with the skipped elements.
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto res = getType();
+  SmallVector<int64_t> low, high, interior;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t n = res.getDimSize(d), step = getSteps()[d];
+    low.push_back(getStarts()[d]);
+    interior.push_back(step - 1);
+    int64_t covered = n == 0 ? 0 : getStarts()[d] + (n - 1) * step + 1;
+    high.push_back(in.getDimSize(d) - std::max(covered, getStarts()[d]));
+  }
+  out.push_back(b.create<PadOp>(getLoc(), in, g[0],
+                                b.getDenseI64ArrayAttr(low),
+                                b.getDenseI64ArrayAttr(high),
+                                b.getDenseI64ArrayAttr(interior)));
+}
+void PadOp::buildGradients(OpBuilder &b, ValueRange g,
+                           SmallVectorImpl<Value> &out) {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  SmallVector<int64_t> starts, limits, steps;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t step = getInterior()[d] + 1;
+    starts.push_back(getLow()[d]);
+    steps.push_back(step);
+    limits.push_back(getLow()[d] +
+                     (in.getDimSize(d) == 0 ? 0
+                                            : (in.getDimSize(d) - 1) * step + 1));
+  }
+  out.push_back(b.create<SliceOp>(getLoc(), in, g[0],
+                                  b.getDenseI64ArrayAttr(starts),
+                                  b.getDenseI64ArrayAttr(limits),
+                                  b.getDenseI64ArrayAttr(steps)));
+}
+
+} // namespace kiln::ir
