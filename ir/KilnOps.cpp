@@ -89,22 +89,6 @@ LogicalResult BackwardOp::inferReturnTypes(MLIRContext *,
 // Verifiers
 //===----------------------------------------------------------------------===//
 
-LogicalResult SelectOp::verify() {
-  if (tensorType(getCond()).getShape() != getType().getShape())
-    return emitOpError() << "expects a condition of the result's shape "
-                         << shapeString(getType().getShape()) << " but got "
-                         << shapeString(tensorType(getCond()).getShape());
-  return success();
-}
-
-LogicalResult CastOp::verify() {
-  if (tensorType(getInput()).getShape() != getType().getShape())
-    return emitOpError() << "changes the element type only, but the shape "
-                         << shapeString(tensorType(getInput()).getShape())
-                         << " became " << shapeString(getType().getShape());
-  return success();
-}
-
 LogicalResult ConstantOp::verify() {
   if (!isa<DenseElementsAttr>(getValue()))
     return emitOpError() << "expects a dense elements attribute";

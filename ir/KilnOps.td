@@ -109,7 +109,6 @@ def Kiln_SelectOp : Kiln_Op<"select", [Pure, Elementwise,
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat =
       "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` type($result)";
-  let hasVerifier = 1;
 }
 
 def Kiln_CastOp : Kiln_Op<"cast", [Pure, Elementwise, Differentiable]> {
@@ -127,7 +126,6 @@ def Kiln_CastOp : Kiln_Op<"cast", [Pure, Elementwise, Differentiable]> {
   let arguments = (ins Kiln_Tensor:$input);
   let results = (outs Kiln_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($result)";
-  let hasVerifier = 1;
   let hasFolder = 1;
 }
 

@@ -1,3 +1,4 @@
+// RUN: kiln-opt %s -kiln-autodiff -canonicalize -cse | FileCheck %s
 // The seed MLP's loss: sum((relu(x w1) w2 - y)^2), differentiated with
 // respect to both weights.
 func.func @mlp_step(%x: tensor<64x1000xf32>, %y: tensor<64x10xf32>,
@@ -13,3 +14,24 @@ func.func @mlp_step(%x: tensor<64x1000xf32>, %y: tensor<64x10xf32>,
   %g1, %g2 = kiln.backward %loss wrt %w1, %w2 : tensor<f32> wrt tensor<1000x100xf32>, tensor<100x10xf32>
   return %loss, %g1, %g2 : tensor<f32>, tensor<1000x100xf32>, tensor<100x10xf32>
 }
+
+// The gradient IR of the seed MLP: dL/dp = 2 (p - y) appears as d + d, the
+// ReLU gradient as selects on h > 0 (ties at 0 split, as maximum does), and
+// the weight gradients as the two transposed matmuls.
+// CHECK-LABEL: func @mlp_step
+// CHECK: %[[H:.+]] = kiln.matmul %arg0, %arg2
+// CHECK: %[[HR:.+]] = kiln.max %[[H]]
+// CHECK: %[[P:.+]] = kiln.matmul %[[HR]], %arg3
+// CHECK: %[[D:.+]] = kiln.sub %[[P]], %arg1
+// CHECK: %[[LOSS:.+]] = kiln.reduce_sum
+// CHECK: %[[G:.+]] = kiln.add %[[D]], %[[D]]
+// CHECK: %[[W2T:.+]] = kiln.transpose %arg3 [1, 0]
+// CHECK: %[[GH:.+]] = kiln.matmul %[[G]], %[[W2T]]
+// CHECK: %[[HRT:.+]] = kiln.transpose %[[HR]] [1, 0]
+// CHECK: %[[GW2:.+]] = kiln.matmul %[[HRT]], %[[G]]
+// CHECK: kiln.cmp gt, %[[H]]
+// CHECK: kiln.select
+// CHECK: %[[GHR:.+]] = kiln.select
+// CHECK: %[[XT:.+]] = kiln.transpose %arg0 [1, 0]
+// CHECK: %[[GW1:.+]] = kiln.matmul %[[XT]], %[[GHR]]
+// CHECK: return %[[LOSS]], %[[GW1]], %[[GW2]]

@@ -1,0 +1,358 @@
+// RUN: kiln-opt %s -kiln-autodiff -canonicalize -cse -split-input-file | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff -split-input-file | FileCheck %s --check-prefix=RAW
+// The gradient IR of every differentiable op (after clean-up), fan-out
+// accumulation, detach, seeds and unused inputs.
+// RAW-NOT: kiln.backward
+
+// CHECK-LABEL: func @mul(
+// CHECK-NEXT: return %arg1, %arg0 : tensor<3xf32>, tensor<3xf32>
+func.func @mul(%x: tensor<3xf32>, %y: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %p = kiln.mul %x, %y : tensor<3xf32>
+  %l = kiln.reduce_sum %p dims [0] : tensor<3xf32> -> tensor<f32>
+  %gx, %gy = kiln.backward %l wrt %x, %y : tensor<f32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @fanout(
+// CHECK-NEXT: %[[V0:.+]] = kiln.exp %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg0, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.add %[[V0]], %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V2]] : tensor<3xf32>
+func.func @fanout(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %e = kiln.exp %x : tensor<3xf32>
+  %p = kiln.mul %e, %x : tensor<3xf32>
+  %l = kiln.reduce_sum %p dims [0] : tensor<3xf32> -> tensor<f32>
+  %g = kiln.backward %l wrt %x : tensor<f32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @broadcast(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.reduce_sum %[[V0]] dims [0] : tensor<2x3xf32> -> tensor<3xf32>
+// CHECK-NEXT: return %[[V1]] : tensor<3xf32>
+func.func @broadcast(%b: tensor<3xf32>) -> tensor<3xf32> {
+  %bb = kiln.broadcast %b : tensor<3xf32> to tensor<2x3xf32>
+  %l = kiln.reduce_sum %bb dims [0, 1] : tensor<2x3xf32> -> tensor<f32>
+  %g = kiln.backward %l wrt %b : tensor<f32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @detach(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.detach %arg0 : tensor<3xf32>
+// CHECK-NEXT: return %[[V1]], %[[V0]] : tensor<3xf32>, tensor<3xf32>
+func.func @detach(%x: tensor<3xf32>, %y: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %d = kiln.detach %x : tensor<3xf32>
+  %p = kiln.mul %d, %x : tensor<3xf32>
+  %l = kiln.reduce_sum %p dims [0] : tensor<3xf32> -> tensor<f32>
+  %gx, %gy = kiln.backward %l wrt %x, %y : tensor<f32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @seed(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.tanh %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V1]], %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.sub %[[V0]], %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %arg1, %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V4]] : tensor<3xf32>
+func.func @seed(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %e = kiln.tanh %x : tensor<3xf32>
+  %g = kiln.backward %e seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matmul(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x4xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.transpose %arg1 [1, 0] : tensor<3x4xf32> -> tensor<4x3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.matmul %[[V0]], %[[V1]] : tensor<2x4xf32>, tensor<4x3xf32> -> tensor<2x3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.transpose %arg0 [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.matmul %[[V3]], %[[V0]] : tensor<3x2xf32>, tensor<2x4xf32> -> tensor<3x4xf32>
+// CHECK-NEXT: return %[[V2]], %[[V4]] : tensor<2x3xf32>, tensor<3x4xf32>
+func.func @matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> (tensor<2x3xf32>, tensor<3x4xf32>) {
+  %p = kiln.matmul %a, %b : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+  %l = kiln.reduce_sum %p dims [0, 1] : tensor<2x4xf32> -> tensor<f32>
+  %ga, %gb = kiln.backward %l wrt %a, %b : tensor<f32> wrt tensor<2x3xf32>, tensor<3x4xf32>
+  return %ga, %gb : tensor<2x3xf32>, tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @slice(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.pad %[[V0]] low [1] high [1] interior [1] : tensor<2xf32> -> tensor<5xf32>
+// CHECK-NEXT: return %[[V1]] : tensor<5xf32>
+func.func @slice(%x: tensor<5xf32>) -> tensor<5xf32> {
+  %s = kiln.slice %x starts [1] limits [5] steps [2] : tensor<5xf32> -> tensor<2xf32>
+  %l = kiln.reduce_sum %s dims [0] : tensor<2xf32> -> tensor<f32>
+  %g = kiln.backward %l wrt %x : tensor<f32> wrt tensor<5xf32>
+  return %g : tensor<5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @neg(
+// CHECK-NEXT: %[[V0:.+]] = kiln.neg %arg1 : tensor<3xf32>
+// CHECK-NEXT: return %[[V0]] : tensor<3xf32>
+func.func @neg(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.neg %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @exp(
+// CHECK-NEXT: %[[V0:.+]] = kiln.exp %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg1, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V1]] : tensor<3xf32>
+func.func @exp(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.exp %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @log(
+// CHECK-NEXT: %[[V0:.+]] = kiln.div %arg1, %arg0 : tensor<3xf32>
+// CHECK-NEXT: return %[[V0]] : tensor<3xf32>
+func.func @log(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.log %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @sqrt(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<2.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.sqrt %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V1]], %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.div %arg1, %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V3]] : tensor<3xf32>
+func.func @sqrt(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.sqrt %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @abs(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.cmp gt, %arg0, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.cmp lt, %arg0, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.neg %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V2]], %[[V3]], %[[V0]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V1]], %arg1, %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V5]] : tensor<3xf32>
+func.func @abs(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.abs %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @sin(
+// CHECK-NEXT: %[[V0:.+]] = kiln.cos %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg1, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V1]] : tensor<3xf32>
+func.func @sin(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.sin %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @cos(
+// CHECK-NEXT: %[[V0:.+]] = kiln.sin %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg1, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.neg %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V2]] : tensor<3xf32>
+func.func @cos(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.cos %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @tanh(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.tanh %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V1]], %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.sub %[[V0]], %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %arg1, %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V4]] : tensor<3xf32>
+func.func @tanh(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.tanh %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @add(
+// CHECK-NEXT: return %arg2, %arg2 : tensor<3xf32>, tensor<3xf32>
+func.func @add(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.add %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @sub(
+// CHECK-NEXT: %[[V0:.+]] = kiln.neg %arg2 : tensor<3xf32>
+// CHECK-NEXT: return %arg2, %[[V0]] : tensor<3xf32>, tensor<3xf32>
+func.func @sub(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.sub %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @div(
+// CHECK-NEXT: %[[V0:.+]] = kiln.div %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.div %arg2, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V1]], %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.neg %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V1]], %[[V3]] : tensor<3xf32>, tensor<3xf32>
+func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.div %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @pow(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.pow %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.sub %arg1, %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.pow %arg0, %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.mul %arg1, %[[V4]] : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.mul %arg2, %[[V5]] : tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp eq, %arg0, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.log %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.mul %[[V2]], %[[V8]] : tensor<3xf32>
+// CHECK-NEXT: %[[V10:.+]] = kiln.mul %arg2, %[[V9]] : tensor<3xf32>
+// CHECK-NEXT: %[[V11:.+]] = kiln.select %[[V7]], %[[V0]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V6]], %[[V11]] : tensor<3xf32>, tensor<3xf32>
+func.func @pow(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.pow %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @max(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<5.000000e-01> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V4]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V3]], %[[V2]], %[[V5]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.select %[[V3]], %[[V2]], %[[V8]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V6]], %[[V9]] : tensor<3xf32>, tensor<3xf32>
+func.func @max(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.max %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @min(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<5.000000e-01> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V4]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V3]], %[[V2]], %[[V5]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.select %[[V3]], %[[V2]], %[[V8]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V6]], %[[V9]] : tensor<3xf32>, tensor<3xf32>
+func.func @min(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.min %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reduce_max(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.reduce_max %arg0 dims [1] : tensor<2x3xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.reshape %[[V3]] : tensor<2xf32> -> tensor<2x1xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.broadcast %[[V4]] : tensor<2x1xf32> to tensor<2x3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.cmp eq, %arg0, %[[V5]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.select %[[V6]], %[[V2]], %[[V1]] : tensor<2x3xi1>, tensor<2x3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.reduce_sum %[[V7]] dims [1] : tensor<2x3xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.div %[[V0]], %[[V8]] : tensor<2xf32>
+// CHECK-NEXT: %[[V10:.+]] = kiln.reshape %[[V9]] : tensor<2xf32> -> tensor<2x1xf32>
+// CHECK-NEXT: %[[V11:.+]] = kiln.broadcast %[[V10]] : tensor<2x1xf32> to tensor<2x3xf32>
+// CHECK-NEXT: %[[V12:.+]] = kiln.mul %[[V7]], %[[V11]] : tensor<2x3xf32>
+// CHECK-NEXT: return %[[V12]] : tensor<2x3xf32>
+func.func @reduce_max(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %m = kiln.reduce_max %x dims [1] : tensor<2x3xf32> -> tensor<2xf32>
+  %l = kiln.reduce_sum %m dims [0] : tensor<2xf32> -> tensor<f32>
+  %g = kiln.backward %l wrt %x : tensor<f32> wrt tensor<2x3xf32>
+  return %g : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @select_cast(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.cast %arg3 : tensor<3xf64> to tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.select %arg0, %[[V1]], %[[V0]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.select %arg0, %[[V0]], %[[V1]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V2]], %[[V3]] : tensor<3xf32>, tensor<3xf32>
+func.func @select_cast(%c: tensor<3xi1>, %x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf64>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %s = kiln.select %c, %x, %y : tensor<3xi1>, tensor<3xf32>
+  %d = kiln.cast %s : tensor<3xf32> to tensor<3xf64>
+  %gx, %gy = kiln.backward %d seed %v wrt %x, %y : tensor<3xf64> seed tensor<3xf64> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @reshape_transpose_pad(
+// CHECK-NEXT: %[[V0:.+]] = kiln.reshape %arg1 : tensor<4x2xf32> -> tensor<8xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.slice %[[V0]] starts [1] limits [7] steps [1] : tensor<8xf32> -> tensor<6xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.reshape %[[V1]] : tensor<6xf32> -> tensor<3x2xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.transpose %[[V2]] [1, 0] : tensor<3x2xf32> -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[V3]] : tensor<2x3xf32>
+func.func @reshape_transpose_pad(%x: tensor<2x3xf32>, %v: tensor<4x2xf32>) -> tensor<2x3xf32> {
+  %t = kiln.transpose %x [1, 0] : tensor<2x3xf32> -> tensor<3x2xf32>
+  %r = kiln.reshape %t : tensor<3x2xf32> -> tensor<6xf32>
+  %p = kiln.pad %r low [1] high [1] interior [0] : tensor<6xf32> -> tensor<8xf32>
+  %q = kiln.reshape %p : tensor<8xf32> -> tensor<4x2xf32>
+  %g = kiln.backward %q seed %v wrt %x : tensor<4x2xf32> seed tensor<4x2xf32> wrt tensor<2x3xf32>
+  return %g : tensor<2x3xf32>
+}
+
