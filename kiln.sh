@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 packages=(cmake ninja-build clang-19 lld-19 libopenblas-dev libgtest-dev
-  libgmock-dev libbenchmark-dev ccache python3 pkg-config)
+  libgmock-dev libbenchmark-dev ccache python3 pkg-config
+  llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools)
 [ "$mode" = bench ] && packages+=(libtorch-dev)
 
 missing=()
@@ -47,7 +48,7 @@ test)
   ctest --test-dir build --output-on-failure -j "$jobs"
   echo "== runtime and frontend tests under AddressSanitizer + UBSan"
   configure build-asan -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON \
-    -DKILN_BUILD_EXAMPLES=OFF
+    -DKILN_BUILD_EXAMPLES=OFF -DKILN_BUILD_COMPILER=OFF
   cmake --build build-asan -j "$jobs" --target kiln_unit_tests
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
   echo "== out-of-tree program against the installed package"
@@ -61,7 +62,7 @@ test)
   ;;
 bench)
   configure build-bench -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON \
-    -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF
+    -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF -DKILN_BUILD_COMPILER=OFF
   cmake --build build-bench -j "$jobs"
   OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 ./build-bench/bench/kiln-bench
   ;;
