@@ -262,3 +262,172 @@ func.func @backward_nothing(%l: tensor<f32>) {
   "kiln.backward"(%l) {operandSegmentSizes = array<i32: 1, 0, 0>} : (tensor<f32>) -> ()
   return
 }
+
+// -----
+
+func.func @neg_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.neg"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @exp_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.exp"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @log_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.log"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @sqrt_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.sqrt"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @abs_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.abs"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @sin_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.sin"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @cos_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.cos"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @tanh_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.tanh"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @add_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.add"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @sub_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.sub"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @mul_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.mul"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @div_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.div"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @pow_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.pow"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @max_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.max"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @min_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{all non-scalar operands/results must have the same shape and base type}}
+  %0 = "kiln.min"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @cmp_types(%a: tensor<3xf32>, %b: tensor<3xf64>) {
+  // expected-error @+1 {{failed to verify that all of {lhs, rhs} have same type}}
+  %0 = "kiln.cmp"(%a, %b) {predicate = 2 : i32} : (tensor<3xf32>, tensor<3xf64>) -> tensor<3xi1>
+  return
+}
+
+// -----
+
+func.func @cmp_result(%a: tensor<3xf32>) {
+  // expected-error @+1 {{result #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<3xf32>'}}
+  %0 = "kiln.cmp"(%a, %a) {predicate = 2 : i32} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @select_branches(%c: tensor<3xi1>, %a: tensor<3xf32>, %b: tensor<3xf64>) {
+  // expected-error @+1 {{failed to verify that all of {lhs, rhs, result} have same type}}
+  %0 = "kiln.select"(%c, %a, %b) : (tensor<3xi1>, tensor<3xf32>, tensor<3xf64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @detach_types(%a: tensor<3xf32>) {
+  // expected-error @+1 {{requires the same type for all operands and results}}
+  %0 = "kiln.detach"(%a) : (tensor<3xf32>) -> tensor<3xf64>
+  return
+}
+
+// -----
+
+func.func @constant_type() {
+  // expected-error @+2 {{inferred type(s) 'tensor<2xf32>' are incompatible with return type(s) of operation 'tensor<3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "kiln.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @element_types(%a: tensor<3xi32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 64-bit float or 64-bit signless integer values}}
+  %0 = "kiln.add"(%a, %a) : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
+  return
+}

@@ -1,6 +1,9 @@
 // RUN: kiln-run %s --entry=affine | FileCheck %s --check-prefix=AFFINE
 // RUN: not kiln-run %s --entry=marker 2>&1 | FileCheck %s --check-prefix=MARKER
 // RUN: not kiln-run %s --entry=missing 2>&1 | FileCheck %s --check-prefix=MISSING
+// RUN: rm -rf %t && mkdir -p %t && kiln-run %s --entry=affine --output-dir=%t
+// RUN: kiln-run %s --entry=consume --input=%t/out0.npy --input=%t/out1.npy | FileCheck %s --check-prefix=NPY
+// RUN: not kiln-run %s --entry=consume --input=%t/out1.npy --input=%t/out0.npy 2>&1 | FileCheck %s --check-prefix=BADINPUT
 // kiln-run executes kiln IR on the eager kernels and prints PyTorch's repr.
 
 // 2 * [[1, 2], [3, 4]] + [10, 20] (broadcast over rows), then the column sums.
@@ -26,3 +29,13 @@ func.func @marker(%w: tensor<3xf32>) -> tensor<3xf32> {
 }
 
 // MISSING: error: kiln-run: no function named 'missing'
+
+// Results written as .npy files read back as inputs: row sums of the first
+// plus the second, [36, 44] + [28, 52].
+// NPY: result 0: tensor([64., 96.])
+// BADINPUT: error: kiln-run: input 0 has shape [2] and dtype Float, the function expects [2, 2] Float
+func.func @consume(%a: tensor<2x2xf32>, %b: tensor<2xf32>) -> tensor<2xf32> {
+  %s = kiln.reduce_sum %a dims [1] : tensor<2x2xf32> -> tensor<2xf32>
+  %r = kiln.add %s, %b : tensor<2xf32>
+  return %r : tensor<2xf32>
+}
