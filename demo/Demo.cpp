@@ -34,8 +34,7 @@ int main() {
   kiln::Tensor x = kiln::randn({N, D_in});
   kiln::Tensor y = kiln::randn({N, D_out});
   TwoLayerNet model(D_in, H, D_out);
-  kiln::nn::MSELoss criterion(
-      kiln::nn::MSELossOptions().reduction(kiln::kSum));
+  kiln::nn::MSELoss criterion(kiln::nn::MSELossOptions().reduction(kiln::kSum));
   kiln::optim::SGD optimizer(model->parameters(),
                              kiln::optim::SGDOptions(1e-4));
   std::cout << model << "\n\n";
@@ -55,9 +54,9 @@ int main() {
     if (t % 100 == 99 || t == 0)
       std::printf("  step %3d  loss %.6f\n", t + 1, last);
   }
-  double seconds = std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   std::printf("eager: %.1f us per training step\n", seconds / steps * 1e6);
   std::printf("loss fell from %.3f to %.6f\n", first, last);
   if (!(last < first * 1e-2)) {

@@ -1,4 +1,5 @@
-//===- LinalgOps.cpp - mm, bmm, matmul, dot --------------------------------===//
+//===- LinalgOps.cpp - mm, bmm, matmul, dot
+//--------------------------------===//
 #include "OpsCommon.h"
 
 namespace kiln {
@@ -61,10 +62,11 @@ Tensor product(const Tensor &a, const Tensor &b, const char *name) {
 Tensor Tensor::mm(const Tensor &other) const {
   KILN_CHECK(dim() == 2, "self must be a matrix");
   KILN_CHECK(other.dim() == 2, "mat2 must be a matrix");
-  KILN_CHECK(size(1) == other.size(0), "mat1 and mat2 shapes cannot be "
-                                       "multiplied (",
-             size(0), "x", size(1), " and ", other.size(0), "x",
-             other.size(1), ")");
+  KILN_CHECK(size(1) == other.size(0),
+             "mat1 and mat2 shapes cannot be "
+             "multiplied (",
+             size(0), "x", size(1), " and ", other.size(0), "x", other.size(1),
+             ")");
   checkSameType(*this, other, "mat1 and mat2");
   return product(*this, other, "MmBackward0");
 }
@@ -82,9 +84,8 @@ Tensor Tensor::bmm(const Tensor &other) const {
 }
 
 Tensor Tensor::dot(const Tensor &other) const {
-  KILN_CHECK(dim() == 1 && other.dim() == 1,
-             "1D tensors expected, but got ", dim(), "D and ", other.dim(),
-             "D tensors");
+  KILN_CHECK(dim() == 1 && other.dim() == 1, "1D tensors expected, but got ",
+             dim(), "D and ", other.dim(), "D tensors");
   KILN_CHECK(numel() == other.numel(),
              "inconsistent tensor size, expected tensor [", numel(),
              "] and src [", other.numel(),
@@ -96,8 +97,9 @@ Tensor Tensor::dot(const Tensor &other) const {
 
 Tensor Tensor::matmul(const Tensor &other) const {
   int64_t da = dim(), db = other.dim();
-  KILN_CHECK(da > 0 && db > 0, "both arguments to matmul need to be at least "
-                               "1D, but they are ",
+  KILN_CHECK(da > 0 && db > 0,
+             "both arguments to matmul need to be at least "
+             "1D, but they are ",
              da, "D and ", db, "D");
   if (da == 1 && db == 1)
     return dot(other);
@@ -113,8 +115,9 @@ Tensor Tensor::matmul(const Tensor &other) const {
     std::vector<int64_t> outShape(sizes().begin(), sizes().end() - 1);
     if (db == 2)
       outShape.push_back(other.size(1));
-    KILN_CHECK(size(-1) == rhs.size(0), "mat1 and mat2 shapes cannot be "
-                                        "multiplied (",
+    KILN_CHECK(size(-1) == rhs.size(0),
+               "mat1 and mat2 shapes cannot be "
+               "multiplied (",
                numel() / size(-1), "x", size(-1), " and ", rhs.size(0), "x",
                rhs.size(1), ")");
     return reshape({-1, size(-1)}).mm(rhs).view(outShape);
@@ -129,13 +132,15 @@ Tensor Tensor::matmul(const Tensor &other) const {
   for (int64_t s : batch)
     n *= s;
   int64_t m = a.size(-2), k = a.size(-1), k2 = b.size(-2), p = b.size(-1);
-  KILN_CHECK(k == k2, "Expected size for first two dimensions of batch2 "
-                      "tensor to be: [",
+  KILN_CHECK(k == k2,
+             "Expected size for first two dimensions of batch2 "
+             "tensor to be: [",
              n, ", ", k, "] but got: [", n, ", ", k2, "].");
   std::vector<int64_t> ea = batch, eb = batch;
   ea.insert(ea.end(), {m, k});
   eb.insert(eb.end(), {k, p});
-  Tensor out = a.expand(ea).reshape({n, m, k}).bmm(b.expand(eb).reshape({n, k, p}));
+  Tensor out =
+      a.expand(ea).reshape({n, m, k}).bmm(b.expand(eb).reshape({n, k, p}));
   std::vector<int64_t> outShape = batch;
   if (da > 1)
     outShape.push_back(m);

@@ -51,11 +51,10 @@ Tensor expandGrad(const Tensor &g, const std::vector<int64_t> &keepShape,
 }
 
 Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
-               std::optional<ScalarType> dtype, const char *name,
-               bool isMean) {
+               std::optional<ScalarType> dtype, const char *name, bool isMean) {
   std::vector<bool> mask = reducedDims(self, dims);
-  ScalarType t = dtype ? *dtype
-                       : (isFloatingType(self.dtype()) ? self.dtype() : kLong);
+  ScalarType t =
+      dtype ? *dtype : (isFloatingType(self.dtype()) ? self.dtype() : kLong);
   if (isMean)
     KILN_CHECK(isFloatingType(t),
                "mean(): could not infer output dtype. Input dtype must be "
@@ -69,8 +68,8 @@ Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
   if (isMean) {
     runtime::StridedView v = out.impl().view();
     Tensor divisor = scalar_tensor(double(count), t);
-    runtime::binary(runtime::BinaryOp::Div, v, broadcastView(divisor, out.sizes()),
-                    v);
+    runtime::binary(runtime::BinaryOp::Div, v,
+                    broadcastView(divisor, out.sizes()), v);
   }
   std::vector<int64_t> keep = out.sizes().vec();
   Tensor result = out.view(keptShape(self, mask, keepdim));
@@ -80,14 +79,13 @@ Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
     std::vector<int64_t> in = self.sizes().vec();
     ScalarType inType = self.dtype();
     autograd::setHistory(
-        result,
-        autograd::makeNode(name, {self},
-                           [=](FunctionNode &, const variable_list &g) {
-                             Tensor gi = expandGrad(g[0], keep, in);
-                             if (isMean)
-                               gi = gi / double(count);
-                             return variable_list{castTo(gi, inType)};
-                           }));
+        result, autograd::makeNode(name, {self},
+                                   [=](FunctionNode &, const variable_list &g) {
+                                     Tensor gi = expandGrad(g[0], keep, in);
+                                     if (isMean)
+                                       gi = gi / double(count);
+                                     return variable_list{castTo(gi, inType)};
+                                   }));
   }
   return result;
 }
@@ -196,8 +194,9 @@ Tensor Tensor::argmin(std::optional<int64_t> dim, bool keepdim) const {
 Tensor Tensor::norm(const Scalar &p) const { return norm(p, {}, false); }
 
 Tensor Tensor::norm(const Scalar &p, IntArrayRef dims, bool keepdim) const {
-  KILN_CHECK(is_floating_point(), "linalg.vector_norm: Expected a floating "
-                                  "point or complex tensor as input. Got ",
+  KILN_CHECK(is_floating_point(),
+             "linalg.vector_norm: Expected a floating "
+             "point or complex tensor as input. Got ",
              ::kiln::toString(dtype()));
   double order = p.toDouble();
   KILN_CHECK(order > 0 && std::isfinite(order),
@@ -205,7 +204,8 @@ Tensor Tensor::norm(const Scalar &p, IntArrayRef dims, bool keepdim) const {
   Tensor a = abs();
   if (order == 1)
     return dims.empty() ? a.sum() : a.sum(dims, keepdim);
-  Tensor s = dims.empty() ? a.pow(order).sum() : a.pow(order).sum(dims, keepdim);
+  Tensor s =
+      dims.empty() ? a.pow(order).sum() : a.pow(order).sum(dims, keepdim);
   return s.pow(1.0 / order);
 }
 

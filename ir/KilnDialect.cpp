@@ -16,9 +16,8 @@ void KilnDialect::initialize() {
       >();
 }
 
-Operation *KilnDialect::materializeConstant(OpBuilder &builder,
-                                            Attribute value, Type type,
-                                            Location loc) {
+Operation *KilnDialect::materializeConstant(OpBuilder &builder, Attribute value,
+                                            Type type, Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);
   if (!elements || elements.getType() != type)
     return nullptr;
@@ -33,8 +32,7 @@ Value splatConstant(OpBuilder &b, Location loc, RankedTensorType type,
     scalar = b.getFloatAttr(f, value);
   else
     scalar = b.getIntegerAttr(element, static_cast<int64_t>(value));
-  return b.create<ConstantOp>(loc, type,
-                              DenseElementsAttr::get(type, scalar));
+  return b.create<ConstantOp>(loc, type, DenseElementsAttr::get(type, scalar));
 }
 
 } // namespace kiln::ir

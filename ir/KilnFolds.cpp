@@ -1,4 +1,5 @@
-//===- KilnFolds.cpp - Folders of kiln ops ---------------------------------===//
+//===- KilnFolds.cpp - Folders of kiln ops
+//---------------------------------===//
 //
 // Algebraic identities and constant folding of splats. The lit test
 // test/ir/canonicalize.mlir shows each rule with its algebra.

@@ -79,7 +79,8 @@ Value expandReduced(Grad &r, Value g, Value input, ArrayRef<int64_t> dims) {
 
 } // namespace
 
-// --- Unary --------------------------------------------------------------------
+// --- Unary
+// --------------------------------------------------------------------
 void NegOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   out.push_back(rules(*this, b).neg(g[0]));
@@ -102,9 +103,9 @@ void AbsOp::buildGradients(OpBuilder &b, ValueRange g,
   // d|x| = sign(x): +g where x > 0, -g where x < 0, 0 at 0.
   Grad r = rules(*this, b);
   Value x = getInput(), zero = r.zerosLike(x);
-  out.push_back(r.select(r.cmp(CmpPredicate::gt, x, zero), g[0],
-                         r.select(r.cmp(CmpPredicate::lt, x, zero),
-                                  r.neg(g[0]), zero)));
+  out.push_back(
+      r.select(r.cmp(CmpPredicate::gt, x, zero), g[0],
+               r.select(r.cmp(CmpPredicate::lt, x, zero), r.neg(g[0]), zero)));
 }
 void SinOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
@@ -123,7 +124,8 @@ void TanhOp::buildGradients(OpBuilder &b, ValueRange g,
   out.push_back(r.mul(g[0], r.sub(r.constant(y, 1), r.mul(y, y))));
 }
 
-// --- Binary -------------------------------------------------------------------
+// --- Binary
+// -------------------------------------------------------------------
 void AddOp::buildGradients(OpBuilder &, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   out.append({g[0], g[0]});
@@ -163,10 +165,10 @@ void MaxOp::buildGradients(OpBuilder &b, ValueRange g,
   Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
   Value half = r.mul(g[0], r.constant(g[0], 0.5));
   Value tie = r.cmp(CmpPredicate::eq, a, c);
-  out.append({r.select(tie, half,
-                       r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero)),
-              r.select(tie, half,
-                       r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero))});
+  out.append(
+      {r.select(tie, half, r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero)),
+       r.select(tie, half,
+                r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero))});
 }
 void MinOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
@@ -174,13 +176,14 @@ void MinOp::buildGradients(OpBuilder &b, ValueRange g,
   Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
   Value half = r.mul(g[0], r.constant(g[0], 0.5));
   Value tie = r.cmp(CmpPredicate::eq, a, c);
-  out.append({r.select(tie, half,
-                       r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero)),
-              r.select(tie, half,
-                       r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero))});
+  out.append(
+      {r.select(tie, half, r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero)),
+       r.select(tie, half,
+                r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero))});
 }
 
-// --- Selection and casts ------------------------------------------------------
+// --- Selection and casts
+// ------------------------------------------------------
 void SelectOp::buildGradients(OpBuilder &b, ValueRange g,
                               SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);
@@ -198,7 +201,8 @@ void CastOp::buildGradients(OpBuilder &b, ValueRange g,
   out.push_back(b.create<CastOp>(getLoc(), in, g[0]));
 }
 
-// --- Shapes -------------------------------------------------------------------
+// --- Shapes
+// -------------------------------------------------------------------
 void BroadcastOp::buildGradients(OpBuilder &b, ValueRange g,
                                  SmallVectorImpl<Value> &out) {
   // Sum over the dimensions that were added or stretched from 1.
@@ -269,8 +273,7 @@ void SliceOp::buildGradients(OpBuilder &b, ValueRange g,
     int64_t covered = n == 0 ? 0 : getStarts()[d] + (n - 1) * step + 1;
     high.push_back(in.getDimSize(d) - std::max(covered, getStarts()[d]));
   }
-  out.push_back(b.create<PadOp>(getLoc(), in, g[0],
-                                b.getDenseI64ArrayAttr(low),
+  out.push_back(b.create<PadOp>(getLoc(), in, g[0], b.getDenseI64ArrayAttr(low),
                                 b.getDenseI64ArrayAttr(high),
                                 b.getDenseI64ArrayAttr(interior)));
 }
@@ -282,14 +285,13 @@ void PadOp::buildGradients(OpBuilder &b, ValueRange g,
     int64_t step = getInterior()[d] + 1;
     starts.push_back(getLow()[d]);
     steps.push_back(step);
-    limits.push_back(getLow()[d] +
-                     (in.getDimSize(d) == 0 ? 0
-                                            : (in.getDimSize(d) - 1) * step + 1));
+    limits.push_back(getLow()[d] + (in.getDimSize(d) == 0
+                                        ? 0
+                                        : (in.getDimSize(d) - 1) * step + 1));
   }
-  out.push_back(b.create<SliceOp>(getLoc(), in, g[0],
-                                  b.getDenseI64ArrayAttr(starts),
-                                  b.getDenseI64ArrayAttr(limits),
-                                  b.getDenseI64ArrayAttr(steps)));
+  out.push_back(b.create<SliceOp>(
+      getLoc(), in, g[0], b.getDenseI64ArrayAttr(starts),
+      b.getDenseI64ArrayAttr(limits), b.getDenseI64ArrayAttr(steps)));
 }
 
 } // namespace kiln::ir

@@ -35,9 +35,8 @@ RankedTensorType tensorType(Value v) {
 
 } // namespace
 
-FailureOr<SmallVector<int64_t>> reducedShape(ArrayRef<int64_t> input,
-                                             ArrayRef<int64_t> dims,
-                                             bool keepdim) {
+FailureOr<SmallVector<int64_t>>
+reducedShape(ArrayRef<int64_t> input, ArrayRef<int64_t> dims, bool keepdim) {
   int64_t rank = input.size();
   SmallVector<bool> reduced(rank, false);
   for (int64_t d : dims) {
@@ -60,8 +59,7 @@ FailureOr<SmallVector<int64_t>> reducedShape(ArrayRef<int64_t> input,
 //===----------------------------------------------------------------------===//
 
 LogicalResult CmpOp::inferReturnTypes(MLIRContext *context,
-                                      std::optional<Location>,
-                                      Adaptor adaptor,
+                                      std::optional<Location>, Adaptor adaptor,
                                       SmallVectorImpl<Type> &types) {
   auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
   types.push_back(lhs.clone(IntegerType::get(context, 1)));
@@ -108,12 +106,12 @@ LogicalResult BroadcastOp::verify() {
   size_t lead = out.size() - in.size();
   for (size_t i = 0; i < in.size(); ++i)
     if (in[i] != out[lead + i] && in[i] != 1)
-      return emitOpError()
-             << "the expanded size of the tensor (" << out[lead + i]
-             << ") must match the existing size (" << in[i]
-             << ") at non-singleton dimension " << lead + i
-             << ".  Target sizes: " << shapeString(out)
-             << ".  Tensor sizes: " << shapeString(in);
+      return emitOpError() << "the expanded size of the tensor ("
+                           << out[lead + i]
+                           << ") must match the existing size (" << in[i]
+                           << ") at non-singleton dimension " << lead + i
+                           << ".  Target sizes: " << shapeString(out)
+                           << ".  Tensor sizes: " << shapeString(in);
   return success();
 }
 
@@ -122,14 +120,14 @@ template <class ReduceOpT> LogicalResult verifyReduce(ReduceOpT op) {
   ArrayRef<int64_t> in = tensorType(op.getInput()).getShape();
   auto shape = reducedShape(in, op.getDims(), op.getKeepdim());
   if (failed(shape))
-    return op.emitOpError() << "has invalid dims " << shapeString(op.getDims())
-                            << " for a tensor of rank " << in.size()
-                            << " (each dim once, in [" << -int64_t(in.size())
-                            << ", " << int64_t(in.size()) - 1 << "])";
+    return op.emitOpError()
+           << "has invalid dims " << shapeString(op.getDims())
+           << " for a tensor of rank " << in.size() << " (each dim once, in ["
+           << -int64_t(in.size()) << ", " << int64_t(in.size()) - 1 << "])";
   if (ArrayRef<int64_t>(*shape) != op.getType().getShape())
-    return op.emitOpError() << "expects result shape " << shapeString(*shape)
-                            << " but got "
-                            << shapeString(op.getType().getShape());
+    return op.emitOpError()
+           << "expects result shape " << shapeString(*shape) << " but got "
+           << shapeString(op.getType().getShape());
   if (tensorType(op.getInput()).getElementType() !=
       op.getType().getElementType())
     return op.emitOpError() << "cannot change the element type";

@@ -46,11 +46,11 @@ LogicalResult expand(ir::BackwardOp marker) {
       it->second = b.create<ir::AddOp>(loc, it->second, g);
   };
   Value loss = marker.getLoss();
-  Value seed = marker.getSeed()
-                   ? marker.getSeed()
-                   : ir::splatConstant(b, marker.getLoc(),
-                                       cast<RankedTensorType>(loss.getType()),
-                                       1.0);
+  Value seed =
+      marker.getSeed()
+          ? marker.getSeed()
+          : ir::splatConstant(b, marker.getLoc(),
+                              cast<RankedTensorType>(loss.getType()), 1.0);
   if (active.contains(loss))
     grads[loss] = seed;
 
@@ -76,8 +76,8 @@ LogicalResult expand(ir::BackwardOp marker) {
     for (size_t i = 0; i < resultGrads.size(); ++i)
       if (!resultGrads[i])
         resultGrads[i] = ir::splatConstant(
-            b, op->getLoc(),
-            cast<RankedTensorType>(op->getResult(i).getType()), 0.0);
+            b, op->getLoc(), cast<RankedTensorType>(op->getResult(i).getType()),
+            0.0);
     SmallVector<Value> operandGrads;
     rule.buildGradients(b, resultGrads, operandGrads);
     for (auto [operand, g] : llvm::zip(op->getOperands(), operandGrads))

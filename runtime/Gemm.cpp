@@ -94,10 +94,10 @@ void matmul(const StridedView &a, const StridedView &b,
     using T = decltype(t);
     if constexpr (!std::is_same_v<T, bool>) {
       for (int64_t i = 0; i < batch; ++i) {
-        const char *pa =
-            static_cast<const char *>(a.data) + (batched ? i * a.strides[0] * es : 0);
-        const char *pb =
-            static_cast<const char *>(b.data) + (batched ? i * b.strides[0] * es : 0);
+        const char *pa = static_cast<const char *>(a.data) +
+                         (batched ? i * a.strides[0] * es : 0);
+        const char *pb = static_cast<const char *>(b.data) +
+                         (batched ? i * b.strides[0] * es : 0);
         char *po = static_cast<char *>(out.data) + i * m * n * es;
         gemm2d<T>(pa, pb, po, m, k, n, a, b, r);
       }

@@ -60,9 +60,8 @@ void sgdStep(const SgdHyper &h, void *param, const void *grad, void *buffer,
     sgdTyped(h, static_cast<float *>(param), static_cast<const float *>(grad),
              static_cast<float *>(buffer), firstStep, n);
   else
-    sgdTyped(h, static_cast<double *>(param),
-             static_cast<const double *>(grad), static_cast<double *>(buffer),
-             firstStep, n);
+    sgdTyped(h, static_cast<double *>(param), static_cast<const double *>(grad),
+             static_cast<double *>(buffer), firstStep, n);
 }
 
 void adamStep(const AdamHyper &h, void *param, const void *grad, void *expAvg,

@@ -1,4 +1,5 @@
-//===- Engine.cpp - Runs the backward graph --------------------------------===//
+//===- Engine.cpp - Runs the backward graph
+//--------------------------------===//
 //
 // Counts, for every node reachable from the roots, how many gradients it
 // will receive; then runs nodes whose inputs are complete, latest-created
@@ -127,10 +128,10 @@ variable_list defaultGrads(const variable_list &roots,
                " of tensors does not require grad and does not have a "
                "grad_fn");
     if (i < grads.size() && grads[i].defined()) {
-      KILN_CHECK(grads[i].sizes() == r.sizes(), "Mismatch in shape: grad_output[", i,
-                 "] has a shape of ", detail::shapeString(grads[i].sizes()),
-                 " and output[", i, "] has a shape of ",
-                 detail::shapeString(r.sizes()), ".");
+      KILN_CHECK(grads[i].sizes() == r.sizes(),
+                 "Mismatch in shape: grad_output[", i, "] has a shape of ",
+                 detail::shapeString(grads[i].sizes()), " and output[", i,
+                 "] has a shape of ", detail::shapeString(r.sizes()), ".");
       out[i] = detail::castTo(grads[i], r.dtype());
     } else {
       KILN_CHECK(r.numel() == 1,

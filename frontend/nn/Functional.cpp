@@ -1,4 +1,5 @@
-//===- Functional.cpp - nn::functional -------------------------------------===//
+//===- Functional.cpp - nn::functional
+//-------------------------------------===//
 #include "kiln/nn/Functional.h"
 #include "../OpsCommon.h"
 
@@ -75,8 +76,8 @@ Tensor mse_loss(const Tensor &input, const Tensor &target,
     return reduce(diff * diff, reduction);
   }();
   if (autograd::anyRequiresGrad({&input, &target})) {
-    auto node = autograd::makeNode("MseLossBackward0", {input, target},
-                                   nullptr);
+    auto node =
+        autograd::makeNode("MseLossBackward0", {input, target}, nullptr);
     size_t sd = node->save(diff);
     std::vector<int64_t> shapeIn = input.sizes().vec();
     std::vector<int64_t> shapeTarget = target.sizes().vec();
@@ -95,8 +96,9 @@ Tensor mse_loss(const Tensor &input, const Tensor &target,
 
 Tensor nll_loss(const Tensor &logProbs, const Tensor &target,
                 Reduction reduction) {
-  KILN_CHECK(logProbs.dim() == 2, "kiln's nll_loss expects input of shape "
-                                  "[N, C], got ",
+  KILN_CHECK(logProbs.dim() == 2,
+             "kiln's nll_loss expects input of shape "
+             "[N, C], got ",
              detail::shapeString(logProbs.sizes()));
   KILN_CHECK(target.dtype() == kLong, "expected scalar type Long but found ",
              toString(target.dtype()));
@@ -107,12 +109,12 @@ Tensor nll_loss(const Tensor &logProbs, const Tensor &target,
   int64_t classes = logProbs.size(1);
   {
     Tensor bad = (target < 0) | (target >= classes);
-    KILN_CHECK(!bad.any().item<bool>(), "Target out of bounds: every target "
-                                        "must be in [0, ",
+    KILN_CHECK(!bad.any().item<bool>(),
+               "Target out of bounds: every target "
+               "must be in [0, ",
                classes, ")");
   }
-  Tensor onehot =
-      arange(classes).unsqueeze(0) == target.unsqueeze(1);
+  Tensor onehot = arange(classes).unsqueeze(0) == target.unsqueeze(1);
   Tensor picked = -(logProbs * onehot.to(logProbs.dtype())).sum({1});
   return reduce(picked, reduction);
 }

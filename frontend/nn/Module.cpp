@@ -1,4 +1,5 @@
-//===- Module.cpp - nn::Module ---------------------------------------------===//
+//===- Module.cpp - nn::Module
+//---------------------------------------------===//
 #include "kiln/nn/Module.h"
 #include "kiln/autograd/Function.h"
 #include "kiln/autograd/GradMode.h"

@@ -93,7 +93,8 @@ private:
                 std::to_string(pos_) + ": " + what);
   }
   void skipSpace() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_])))
+    while (pos_ < s_.size() &&
+           std::isspace(static_cast<unsigned char>(s_[pos_])))
       ++pos_;
   }
   char peek() {
@@ -123,7 +124,8 @@ private:
     size_t start = pos_;
     if (pos_ < s_.size() && s_[pos_] == '-')
       ++pos_;
-    while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_])))
+    while (pos_ < s_.size() &&
+           std::isdigit(static_cast<unsigned char>(s_[pos_])))
       ++pos_;
     check(pos_ > start, "expected a number");
     return std::stoll(s_.substr(start, pos_ - start));
@@ -174,8 +176,7 @@ void save_safetensors(const OrderedDict<std::string, Tensor> &tensors,
            << safetensorsType(t.dtype()) << "\",\"shape\":[";
     for (int64_t d = 0; d < t.dim(); ++d)
       header << (d ? "," : "") << t.size(d);
-    header << "],\"data_offsets\":[" << offset << "," << offset + bytes
-           << "]}";
+    header << "],\"data_offsets\":[" << offset << "," << offset + bytes << "]}";
     offset += bytes;
     data.push_back(t);
     first = false;
@@ -193,8 +194,7 @@ void save_safetensors(const OrderedDict<std::string, Tensor> &tensors,
   out.write(h.data(), static_cast<std::streamsize>(h.size()));
   for (const Tensor &t : data)
     out.write(static_cast<const char *>(t.data_ptr()),
-              static_cast<std::streamsize>(t.numel() *
-                                           elementSize(t.dtype())));
+              static_cast<std::streamsize>(t.numel() * elementSize(t.dtype())));
   KILN_CHECK(out.good(), "error while writing '", path, "'");
 }
 
@@ -250,8 +250,8 @@ void load(nn::Module &module, const std::string &path) {
     const Tensor &dst = item.value();
     KILN_CHECK(src->sizes() == dst.sizes(), "size mismatch for ", item.key(),
                ": copying a param with shape ", src->sizes(),
-               " from checkpoint, the shape in current model is ",
-               dst.sizes(), ".");
+               " from checkpoint, the shape in current model is ", dst.sizes(),
+               ".");
     KILN_CHECK(src->dtype() == dst.dtype(), "dtype mismatch for ", item.key(),
                ": checkpoint has ", toString(src->dtype()), ", model has ",
                toString(dst.dtype()));

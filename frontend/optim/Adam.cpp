@@ -1,4 +1,5 @@
-//===- Adam.cpp - The Adam optimizer ---------------------------------------===//
+//===- Adam.cpp - The Adam optimizer
+//---------------------------------------===//
 #include "kiln/optim/Adam.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
@@ -10,12 +11,12 @@ void checkOptions(const AdamOptions &o) {
   auto [beta1, beta2] = o.betas();
   KILN_CHECK(o.lr() >= 0, "Invalid learning rate: ", o.lr());
   KILN_CHECK(o.eps() >= 0, "Invalid epsilon value: ", o.eps());
-  KILN_CHECK(beta1 >= 0 && beta1 < 1, "Invalid beta parameter at index 0: ",
-             beta1);
-  KILN_CHECK(beta2 >= 0 && beta2 < 1, "Invalid beta parameter at index 1: ",
-             beta2);
-  KILN_CHECK(o.weight_decay() >= 0, "Invalid weight_decay value: ",
-             o.weight_decay());
+  KILN_CHECK(beta1 >= 0 && beta1 < 1,
+             "Invalid beta parameter at index 0: ", beta1);
+  KILN_CHECK(beta2 >= 0 && beta2 < 1,
+             "Invalid beta parameter at index 1: ", beta2);
+  KILN_CHECK(o.weight_decay() >= 0,
+             "Invalid weight_decay value: ", o.weight_decay());
 }
 } // namespace
 
@@ -54,8 +55,8 @@ Tensor Adam::step(LossClosure closure) {
       // dense copy.
       Tensor dense = p.contiguous();
       Tensor grad = p.grad().to(p.dtype()).contiguous();
-      runtime::AdamHyper hyper{o.lr(),  beta1,          beta2,
-                               o.eps(), o.weight_decay(), s.step};
+      runtime::AdamHyper hyper{o.lr(),           beta1, beta2, o.eps(),
+                               o.weight_decay(), s.step};
       runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
                         s.exp_avg.data_ptr(), s.exp_avg_sq.data_ptr(),
                         o.amsgrad() ? s.max_exp_avg_sq.data_ptr() : nullptr,

@@ -1,4 +1,5 @@
-//===- SGD.cpp - Stochastic gradient descent -------------------------------===//
+//===- SGD.cpp - Stochastic gradient descent
+//-------------------------------===//
 #include "kiln/optim/SGD.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
@@ -9,8 +10,8 @@ namespace {
 void checkOptions(const SGDOptions &o) {
   KILN_CHECK(o.lr() >= 0, "Invalid learning rate: ", o.lr());
   KILN_CHECK(o.momentum() >= 0, "Invalid momentum value: ", o.momentum());
-  KILN_CHECK(o.weight_decay() >= 0, "Invalid weight_decay value: ",
-             o.weight_decay());
+  KILN_CHECK(o.weight_decay() >= 0,
+             "Invalid weight_decay value: ", o.weight_decay());
   KILN_CHECK(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0),
              "Nesterov momentum requires a momentum and zero dampening");
 }

@@ -28,9 +28,7 @@ public:
 
   bool isScalar() const { return isScalar_; }
   const Scalar &scalar() const { return scalar_; }
-  const std::vector<TensorDataContainer> &children() const {
-    return children_;
-  }
+  const std::vector<TensorDataContainer> &children() const { return children_; }
 
 private:
   bool isScalar_;

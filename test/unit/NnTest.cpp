@@ -148,8 +148,8 @@ TEST(Activations, Values) {
   EXPECT_TRUE(nn::ReLU()(x).equal(tensor({0.0, 0.0, 1.5})));
   EXPECT_TRUE(nn::Sigmoid()(x).allclose(
       tensor({1 / (1 + std::exp(2.0)), 0.5, 1 / (1 + std::exp(-1.5))})));
-  EXPECT_TRUE(nn::Tanh()(x).allclose(
-      tensor({std::tanh(-2.0), 0.0, std::tanh(1.5)})));
+  EXPECT_TRUE(
+      nn::Tanh()(x).allclose(tensor({std::tanh(-2.0), 0.0, std::tanh(1.5)})));
 }
 
 TEST(Dropout, TrainScalesEvalIsIdentity) {
@@ -183,8 +183,8 @@ TEST(Loss, MseReductions) {
   EXPECT_FLOAT_EQ(
       nn::MSELoss(nn::MSELossOptions().reduction(kSum))(a, b).item<float>(),
       10.0f);
-  EXPECT_TRUE(
-      F::mse_loss(a, b, F::MSELossFuncOptions(kNone)).equal(tensor({1.0, 0.0, 9.0})));
+  EXPECT_TRUE(F::mse_loss(a, b, F::MSELossFuncOptions(kNone))
+                  .equal(tensor({1.0, 0.0, 9.0})));
 }
 
 TEST(Loss, MseGradients) {

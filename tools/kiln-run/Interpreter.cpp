@@ -115,8 +115,8 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
   for (auto [arg, t] : llvm::zip(body.getArguments(), inputs)) {
     KILN_CHECK(t.sizes() == IntArrayRef(shapeOf(arg.getType())) &&
                    t.dtype() == dtypeOf(arg.getType()),
-               "kiln-run: input ", arg.getArgNumber(), " has shape ",
-               t.sizes(), " and dtype ", t.dtype(), ", the function expects ",
+               "kiln-run: input ", arg.getArgNumber(), " has shape ", t.sizes(),
+               " and dtype ", t.dtype(), ", the function expects ",
                IntArrayRef(shapeOf(arg.getType())), " ",
                dtypeOf(arg.getType()));
     env[arg] = t;
@@ -144,9 +144,8 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
             .Case([&](ir::SubOp o) { return in(o.getLhs()) - in(o.getRhs()); })
             .Case([&](ir::MulOp o) { return in(o.getLhs()) * in(o.getRhs()); })
             .Case([&](ir::DivOp o) { return in(o.getLhs()) / in(o.getRhs()); })
-            .Case([&](ir::PowOp o) {
-              return in(o.getLhs()).pow(in(o.getRhs()));
-            })
+            .Case(
+                [&](ir::PowOp o) { return in(o.getLhs()).pow(in(o.getRhs())); })
             .Case([&](ir::MaxOp o) {
               return in(o.getLhs()).maximum(in(o.getRhs()));
             })

@@ -28,8 +28,8 @@ Tensor readNpy(const std::string &path) {
   KILN_CHECK(in.good(), "cannot open '", path, "'");
   std::string bytes((std::istreambuf_iterator<char>(in)),
                     std::istreambuf_iterator<char>());
-  KILN_CHECK(bytes.size() >= 10 && bytes.compare(0, 6, "\x93NUMPY") == 0,
-             "'", path, "' is not a .npy file");
+  KILN_CHECK(bytes.size() >= 10 && bytes.compare(0, 6, "\x93NUMPY") == 0, "'",
+             path, "' is not a .npy file");
   size_t headerLen, start;
   if (bytes[6] == 1) {
     headerLen = uint8_t(bytes[8]) | (size_t(uint8_t(bytes[9])) << 8);
@@ -60,8 +60,8 @@ Tensor readNpy(const std::string &path) {
     type = kBool;
   else
     throw Error("'" + path + "': unsupported dtype " + d.substr(0, 8));
-  KILN_CHECK(field("fortran_order").find("False") < 3,
-             "'", path, "': Fortran order is not supported");
+  KILN_CHECK(field("fortran_order").find("False") < 3, "'", path,
+             "': Fortran order is not supported");
   std::string shapeText = field("shape");
   shapeText = shapeText.substr(shapeText.find('(') + 1);
   shapeText = shapeText.substr(0, shapeText.find(')'));

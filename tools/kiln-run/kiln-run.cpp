@@ -63,9 +63,8 @@ variable_list makeInputs(mlir::func::FuncOp func) {
   variable_list out;
   manual_seed(seed);
   auto types = func.getArgumentTypes();
-  KILN_CHECK(inputs.empty() || inputs.size() == types.size(),
-             "kiln-run: got ", inputs.size(), " --input files for ",
-             types.size(), " arguments");
+  KILN_CHECK(inputs.empty() || inputs.size() == types.size(), "kiln-run: got ",
+             inputs.size(), " --input files for ", types.size(), " arguments");
   for (size_t i = 0; i < types.size(); ++i) {
     if (!inputs.empty()) {
       out.push_back(tools::readNpy(inputs[i]));
@@ -94,8 +93,8 @@ int checkGradients(mlir::func::FuncOp func, const variable_list &args) {
   int64_t checked = 0;
   double worst = 0;
   for (size_t i = 0; i < args.size(); ++i) {
-    KILN_CHECK(args[i].dtype() == kDouble, "kiln-run --fd-check: argument ",
-               i, " must be f64");
+    KILN_CHECK(args[i].dtype() == kDouble, "kiln-run --fd-check: argument ", i,
+               " must be f64");
     Tensor grad = results[i + 1].contiguous();
     double *x = args[i].data_ptr<double>();
     for (int64_t e = 0; e < args[i].numel(); ++e) {
@@ -110,8 +109,8 @@ int checkGradients(mlir::func::FuncOp func, const variable_list &args) {
       double err = std::fabs(analytic - numeric);
       worst = std::max(worst, err);
       if (!(err <= fdAtol + fdRtol * std::fabs(numeric))) {
-        std::cout << "fd-check: MISMATCH for argument " << i << " element "
-                  << e << ": autodiff " << analytic << ", finite differences "
+        std::cout << "fd-check: MISMATCH for argument " << i << " element " << e
+                  << ": autodiff " << analytic << ", finite differences "
                   << numeric << "\n";
         return 1;
       }

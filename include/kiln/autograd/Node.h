@@ -93,7 +93,8 @@ protected:
 /// saved tensors. Built by the eager ops.
 class FunctionNode : public Node {
 public:
-  using Rule = std::function<variable_list(FunctionNode &, const variable_list &)>;
+  using Rule =
+      std::function<variable_list(FunctionNode &, const variable_list &)>;
   FunctionNode(std::string name, Rule rule)
       : Node(std::move(name)), rule_(std::move(rule)) {}
   variable_list apply(variable_list &&grads) override;
@@ -139,7 +140,8 @@ void runBackward(const variable_list &roots, const variable_list &grads,
                  bool retainGraph);
 
 /// PyTorch's `torch.autograd.backward`.
-void backward(const variable_list &tensors, const variable_list &grad_tensors = {},
+void backward(const variable_list &tensors,
+              const variable_list &grad_tensors = {},
               std::optional<bool> retain_graph = std::nullopt,
               bool create_graph = false);
 /// PyTorch's `torch.autograd.grad`: gradients of `outputs` w.r.t. `inputs`

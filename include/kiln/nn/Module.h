@@ -57,8 +57,7 @@ public:
     return module;
   }
   template <class M>
-  std::shared_ptr<M> register_module(std::string name,
-                                     ModuleHolder<M> holder) {
+  std::shared_ptr<M> register_module(std::string name, ModuleHolder<M> holder) {
     addChild(std::move(name), holder.ptr());
     return holder.ptr();
   }
@@ -84,12 +83,11 @@ std::ostream &operator<<(std::ostream &os, const Module &module);
 /// Owns a shared `Contained` module; `->`, `*` and `()` reach it.
 template <class Contained> class ModuleHolder {
   template <class Head, class... Tail>
-  static constexpr bool isConstructorArgs =
-      !(sizeof...(Tail) == 0 &&
-        (std::is_base_of_v<ModuleHolder, std::decay_t<Head>> ||
-         std::is_same_v<std::decay_t<Head>, std::nullptr_t> ||
-         std::is_convertible_v<std::decay_t<Head>,
-                               std::shared_ptr<Contained>>));
+  static constexpr bool isConstructorArgs = !(
+      sizeof...(Tail) == 0 &&
+      (std::is_base_of_v<ModuleHolder, std::decay_t<Head>> ||
+       std::is_same_v<std::decay_t<Head>, std::nullptr_t> ||
+       std::is_convertible_v<std::decay_t<Head>, std::shared_ptr<Contained>>));
 
 public:
   using ContainedType = Contained;

@@ -64,8 +64,7 @@ KILN_MODULE(Dropout);
 
 class MSELossImpl : public Module {
 public:
-  explicit MSELossImpl(const MSELossOptions &options = {})
-      : options(options) {}
+  explicit MSELossImpl(const MSELossOptions &options = {}) : options(options) {}
   Tensor forward(const Tensor &input, const Tensor &target);
   MSELossOptions options;
 };

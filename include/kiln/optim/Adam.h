@@ -38,7 +38,8 @@ struct AdamParamState : public OptimizerParamState {
 class Adam : public Optimizer {
 public:
   Adam(std::vector<Tensor> params, const AdamOptions &options = {});
-  Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions &options = {});
+  Adam(std::vector<OptimizerParamGroup> groups,
+       const AdamOptions &options = {});
   Tensor step(LossClosure closure = nullptr) override;
 };
 

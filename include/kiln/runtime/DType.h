@@ -30,9 +30,7 @@ size_t elementSize(ScalarType t);
 const char *toString(ScalarType t);
 /// Python's name of the type: "torch.float32", ...
 const char *pythonName(ScalarType t);
-inline bool isFloatingType(ScalarType t) {
-  return t == kFloat || t == kDouble;
-}
+inline bool isFloatingType(ScalarType t) { return t == kFloat || t == kDouble; }
 /// PyTorch's promotion of two tensor element types.
 ScalarType promoteTypes(ScalarType a, ScalarType b);
 

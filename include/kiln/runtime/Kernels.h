@@ -76,11 +76,11 @@ void unary(UnaryOp op, const StridedView &in, const StridedView &out);
 void binary(BinaryOp op, const StridedView &a, const StridedView &b,
             const StridedView &out);
 /// out = cond ? a : b, cond bool, a/b/out one dtype, all of out's shape.
-void where(const StridedView &cond, const StridedView &a,
-           const StridedView &b, const StridedView &out);
+void where(const StridedView &cond, const StridedView &a, const StridedView &b,
+           const StridedView &out);
 /// out = clamp(in, lo, hi); either bound may be absent.
-void clamp(const StridedView &in, const StridedView &out, bool hasLo,
-           double lo, bool hasHi, double hi);
+void clamp(const StridedView &in, const StridedView &out, bool hasLo, double lo,
+           bool hasHi, double hi);
 
 enum class ReduceOp { Sum, Max, Min, Prod };
 /// Reduces `in` over the dimensions flagged in `reduceDims` into `out`, whose
