@@ -26,6 +26,9 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/kiln-ccache}
+# One BLAS thread: at these sizes a second thread costs more than it gives,
+# and tests run two at a time.
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 jobs=$(nproc)
 configure() { # dir extra-args...
   local dir=$1

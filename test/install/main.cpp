@@ -6,7 +6,7 @@
 int main() {
   kiln::manual_seed(1);
   kiln::nn::Linear layer(3, 1);
-  kiln::optim::SGD sgd(layer->parameters(), kiln::optim::SGDOptions(0.1));
+  kiln::optim::SGD sgd(layer->parameters(), kiln::optim::SGDOptions(0.01));
   kiln::Tensor x = kiln::tensor({{1.0, 2.0, 3.0}});
   kiln::Tensor target = kiln::tensor({{1.0}});
   double before = 0, after = 0;
