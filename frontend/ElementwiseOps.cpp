@@ -1,5 +1,6 @@
 //===- ElementwiseOps.cpp - Arithmetic, math, comparisons, in place ------===//
 #include "OpsCommon.h"
+#include "TraceHooks.h"
 
 namespace kiln {
 
@@ -16,18 +17,25 @@ Tensor wrap(const Scalar &s) { return scalar_tensor(s); }
 Tensor binaryKernel(BinaryOp op, const Tensor &a, const Tensor &b,
                     ScalarType computeType) {
   std::vector<int64_t> shape = broadcastShapes(a.sizes(), b.sizes());
-  Tensor A = a.dtype() == computeType ? a : a.to(computeType);
-  Tensor B = b.dtype() == computeType ? b : b.to(computeType);
   Tensor out =
       emptyTensor(shape, runtime::isComparison(op) ? kBool : computeType);
-  runtime::binary(op, broadcastView(A, shape), broadcastView(B, shape),
-                  out.impl().view());
+  {
+    trace::Pause pause; // The casts below are part of this op's record.
+    Tensor A = a.dtype() == computeType ? a : a.to(computeType);
+    Tensor B = b.dtype() == computeType ? b : b.to(computeType);
+    runtime::binary(op, broadcastView(A, shape), broadcastView(B, shape),
+                    out.impl().view());
+  }
+  if (auto *r = trace::active())
+    traceBinary(*r, op, a, b, computeType, out);
   return out;
 }
 
 Tensor unaryKernel(UnaryOp op, const Tensor &a) {
   Tensor out = emptyTensor(a.sizes(), a.dtype());
   runtime::unary(op, a.impl().view(), out.impl().view());
+  if (auto *r = trace::active())
+    traceUnary(*r, op, a, out);
   return out;
 }
 
@@ -304,6 +312,11 @@ Tensor Tensor::clamp(std::optional<Scalar> min,
   runtime::clamp(impl().view(), out.impl().view(), min.has_value(),
                  min ? min->toDouble() : 0, max.has_value(),
                  max ? max->toDouble() : 0);
+  if (auto *r = trace::active())
+    traceClamp(*r, *this,
+               min ? std::optional<double>(min->toDouble()) : std::nullopt,
+               max ? std::optional<double>(max->toDouble()) : std::nullopt,
+               out);
   if (autograd::anyRequiresGrad({this})) {
     const char *name = min && max ? "ClampBackward1"
                        : min      ? "ClampMinBackward0"
@@ -368,6 +381,8 @@ Tensor where(const Tensor &cond, const Tensor &a, const Tensor &b) {
   Tensor out = emptyTensor(shape, t);
   runtime::where(broadcastView(cond, shape), broadcastView(A, shape),
                  broadcastView(B, shape), out.impl().view());
+  if (auto *r = trace::active())
+    traceSelect(*r, cond, A, B, out);
   if (autograd::anyRequiresGrad({&A, &B})) {
     auto node = autograd::makeNode("WhereBackward0", {A, B}, nullptr);
     size_t sc = node->save(cond);
@@ -409,6 +424,8 @@ Tensor Tensor::masked_fill(const Tensor &mask, const Tensor &value) const {
   runtime::where(broadcastView(mask, out.sizes()),
                  broadcastView(v, out.sizes()),
                  broadcastView(*this, out.sizes()), out.impl().view());
+  if (auto *r = trace::active())
+    traceSelect(*r, mask, v, *this, out);
   if (autograd::anyRequiresGrad({this, &v})) {
     auto node = autograd::makeNode("MaskedFillBackward0", {*this, v}, nullptr);
     size_t sm = node->save(mask);
@@ -443,7 +460,8 @@ const Tensor &inplaceBinary(const Tensor &self, BinaryOp op,
                             const Tensor &other, OutOfPlace outOfPlace) {
   checkInplace(self);
   bool recording = autograd::anyRequiresGrad({&self, &other});
-  if (!recording && self.dtype() == resultType(self, other) &&
+  if (!recording && !trace::active() &&
+      self.dtype() == resultType(self, other) &&
       self.dtype() == other.dtype()) {
     std::vector<int64_t> shape = broadcastShapes(self.sizes(), other.sizes());
     KILN_CHECK(IntArrayRef(shape) == self.sizes(), "output with shape ",
@@ -540,6 +558,8 @@ const Tensor &Tensor::copy_(const Tensor &src, bool) const {
                shapeString(shape));
     runtime::copy(broadcastView(src, sizes()), impl().view());
     impl().storage->bumpVersion();
+    if (auto *r = trace::active())
+      r->assign(*this, r->value(src));
     return *this;
   }
   // Differentiable copy: the old value of self gets no gradient.
@@ -554,6 +574,8 @@ const Tensor &Tensor::fill_(const Scalar &value) const {
                          zeros_like(*this) * 0 + scalar_tensor(value, dtype()));
   runtime::fill(impl().view(), value.toDouble());
   impl().storage->bumpVersion();
+  if (auto *r = trace::active())
+    r->assign(*this, r->splat(value.toDouble(), sizes(), dtype()));
   return *this;
 }
 

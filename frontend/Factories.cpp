@@ -1,6 +1,7 @@
 //===- Factories.cpp - Tensor creation ------------------------------------===//
 #include "OpsCommon.h"
 #include "kiln/TensorData.h"
+#include "kiln/Trace.h"
 
 #include <cmath>
 
@@ -9,9 +10,21 @@ namespace kiln {
 using namespace detail;
 
 namespace {
-Tensor finish(Tensor t, const TensorOptions &options) {
+/// How a trace sees a new tensor: as a constant (its values are fixed by
+/// the program), as random (not capturable), or as external memory read by
+/// reference on every call (from_blob).
+enum class Origin { Constant, Random, External };
+
+Tensor finish(Tensor t, const TensorOptions &options,
+              Origin origin = Origin::Constant) {
   KILN_CHECK(options.device().is_cpu(),
              "kiln eager tensors live on the CPU; CUDA is not available");
+  if (auto *r = trace::active()) {
+    if (origin == Origin::Random)
+      r->fail("random numbers are drawn inside the traced function");
+    else if (origin == Origin::Constant)
+      r->constant(t);
+  }
   if (options.requires_grad())
     t.requires_grad_(true);
   return t;
@@ -49,7 +62,7 @@ Tensor randn(IntArrayRef size, const TensorOptions &options) {
              toString(options.dtype()), "'");
   Tensor out = emptyTensor(size, options.dtype());
   runtime::fillNormal(out.impl().view(), 0, 1);
-  return finish(out, options);
+  return finish(out, options, Origin::Random);
 }
 
 Tensor rand(IntArrayRef size, const TensorOptions &options) {
@@ -59,7 +72,7 @@ Tensor rand(IntArrayRef size, const TensorOptions &options) {
              toString(options.dtype()), "'");
   Tensor out = emptyTensor(size, options.dtype());
   runtime::fillUniform(out.impl().view(), 0, 1);
-  return finish(out, options);
+  return finish(out, options, Origin::Random);
 }
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef size,
@@ -75,10 +88,12 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size,
   for (int64_t i = 0; i < u.numel(); ++i)
     p[i] = std::floor(p[i]);
   runtime::copy(u.impl().view(), out.impl().view());
-  return finish(out, options);
+  return finish(out, options, Origin::Random);
 }
 
 const Tensor &Tensor::uniform_(double from, double to) const {
+  if (auto *r = trace::active())
+    r->fail("random numbers are drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
   runtime::fillUniform(tmp.impl().view(), from, to);
   NoGradGuard noGrad;
@@ -86,6 +101,8 @@ const Tensor &Tensor::uniform_(double from, double to) const {
 }
 
 const Tensor &Tensor::normal_(double mean, double std) const {
+  if (auto *r = trace::active())
+    r->fail("random numbers are drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
   runtime::fillNormal(tmp.impl().view(), mean, std);
   NoGradGuard noGrad;
@@ -194,7 +211,7 @@ Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
   impl->dtype = options.dtype();
   impl->sizes = sizes.vec();
   impl->strides = strides.vec();
-  return finish(Tensor(std::move(impl)), options);
+  return finish(Tensor(std::move(impl)), options, Origin::External);
 }
 
 Tensor scalar_tensor(const Scalar &s, const TensorOptions &options) {

@@ -1,6 +1,7 @@
 //===- LinalgOps.cpp - mm, bmm, matmul, dot
 //--------------------------------===//
 #include "OpsCommon.h"
+#include "TraceHooks.h"
 
 namespace kiln {
 
@@ -36,6 +37,8 @@ Tensor product(const Tensor &a, const Tensor &b, const char *name) {
               : std::vector<int64_t>{a.size(0), b.size(1)};
   Tensor out = emptyTensor(shape, a.dtype());
   runtime::matmul(a.impl().view(), b.impl().view(), out.impl().view());
+  if (auto *r = trace::active())
+    traceMatmul(*r, a, b, out);
   if (autograd::anyRequiresGrad({&a, &b})) {
     auto node = autograd::makeNode(name, {a, b}, nullptr);
     size_t sa = node->needsInputGrad(1) ? node->save(a) : 0;

@@ -1,5 +1,6 @@
 //===- OpsCommon.cpp - Helpers shared by the eager op files ---------------===//
 #include "OpsCommon.h"
+#include "kiln/Trace.h"
 
 #include <sstream>
 
@@ -150,6 +151,8 @@ const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
   }
   runtime::copy(broadcastView(value, self.sizes()), impl.view());
   impl.storage->bumpVersion();
+  if (auto *r = trace::active())
+    r->assign(self, r->value(value));
   if (value.grad_fn()) {
     impl.gradFn = value.grad_fn();
     impl.outputNr = value.output_nr();

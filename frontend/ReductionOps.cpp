@@ -1,5 +1,6 @@
 //===- ReductionOps.cpp - sum, mean, max/min, argmax, norm ---------------===//
 #include "OpsCommon.h"
+#include "TraceHooks.h"
 
 #include <cmath>
 
@@ -50,8 +51,9 @@ Tensor expandGrad(const Tensor &g, const std::vector<int64_t> &keepShape,
   return g.reshape(keepShape).expand(inShape);
 }
 
-Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
-               std::optional<ScalarType> dtype, const char *name, bool isMean) {
+Tensor sumImplEager(const Tensor &self, IntArrayRef dims, bool keepdim,
+                    std::optional<ScalarType> dtype, const char *name,
+                    bool isMean) {
   std::vector<bool> mask = reducedDims(self, dims);
   ScalarType t =
       dtype ? *dtype : (isFloatingType(self.dtype()) ? self.dtype() : kLong);
@@ -90,8 +92,36 @@ Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
   return result;
 }
 
+/// The dims a reduction covers, as a list.
+std::vector<int64_t> dimList(const std::vector<bool> &mask) {
+  std::vector<int64_t> dims;
+  for (size_t d = 0; d < mask.size(); ++d)
+    if (mask[d])
+      dims.push_back(static_cast<int64_t>(d));
+  return dims;
+}
+
+/// Eager sum/mean, recorded as one reduction when tracing.
+Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
+               std::optional<ScalarType> dtype, const char *name, bool isMean) {
+  Tensor result;
+  {
+    trace::Pause pause;
+    result = sumImplEager(self, dims, keepdim, dtype, name, isMean);
+  }
+  if (auto *r = trace::active()) {
+    std::vector<int64_t> reduced = dimList(reducedDims(self, dims));
+    int64_t count = 1;
+    for (int64_t d : reduced)
+      count *= self.size(d);
+    traceReduce(*r, trace::Op::ReduceSum, self, reduced, result,
+                isMean ? double(count) : 1.0);
+  }
+  return result;
+}
+
 /// max()/min() over everything; ties share the gradient evenly.
-Tensor extremumAll(const Tensor &self, bool isMax) {
+Tensor extremumAllEager(const Tensor &self, bool isMax) {
   KILN_CHECK(self.numel() > 0, isMax ? "max" : "min",
              "(): Expected reduction dim to be specified for input.numel() == "
              "0. Specify the reduction dim with the 'dim' argument.");
@@ -115,8 +145,24 @@ Tensor extremumAll(const Tensor &self, bool isMax) {
   return out;
 }
 
-std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
-                                       bool keepdim, bool isMax) {
+Tensor extremumAll(const Tensor &self, bool isMax) {
+  Tensor result;
+  {
+    trace::Pause pause;
+    result = extremumAllEager(self, isMax);
+  }
+  if (auto *r = trace::active()) {
+    if (isMax)
+      traceReduce(*r, trace::Op::ReduceMax, self,
+                  dimList(std::vector<bool>(self.dim(), true)), result);
+    else
+      traceMinAll(*r, self, result);
+  }
+  return result;
+}
+
+std::tuple<Tensor, Tensor> extremumDimEager(const Tensor &self, int64_t dim,
+                                            bool keepdim, bool isMax) {
   dim = wrapDim(dim, self.dim());
   Tensor src = self.dim() == 0 ? self.reshape({1}) : self;
   KILN_CHECK(src.size(dim) > 0, isMax ? "max" : "min",
@@ -153,6 +199,35 @@ std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
   return {values, indices};
 }
 
+
+std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
+                                       bool keepdim, bool isMax) {
+  std::tuple<Tensor, Tensor> result;
+  {
+    trace::Pause pause;
+    result = extremumDimEager(self, dim, keepdim, isMax);
+  }
+  if (auto *r = trace::active()) {
+    const Tensor &values = std::get<0>(result);
+    int64_t d = wrapDim(dim, self.dim());
+    std::vector<int64_t> keep = self.sizes().vec();
+    if (self.dim() > 0)
+      keep[d] = 1;
+    int x = r->value(self);
+    if (!isMax)
+      x = r->emit(trace::Op::Neg, {x}, self.sizes(), self.dtype());
+    int v = self.dim() == 0 ? x
+                            : r->emit(trace::Op::ReduceMax, {x}, keep,
+                                      self.dtype(), {d}, {}, {}, 1);
+    if (!isMax)
+      v = r->emit(trace::Op::Neg, {v}, keep, self.dtype());
+    if (IntArrayRef(keep) != values.sizes())
+      v = r->emit(trace::Op::Reshape, {v}, values.sizes(), values.dtype());
+    r->bind(values, v);
+    r->poison(std::get<1>(result), "the indices of max/min/argmax");
+  }
+  return result;
+}
 } // namespace
 
 Tensor Tensor::sum(std::optional<ScalarType> dtype) const {
@@ -211,12 +286,26 @@ Tensor Tensor::norm(const Scalar &p, IntArrayRef dims, bool keepdim) const {
 
 Tensor Tensor::all() const {
   std::vector<bool> mask(dim(), true);
-  return reduceKernel(ReduceOp::Min, to(kBool), mask, kBool).reshape({});
+  Tensor out;
+  {
+    trace::Pause pause;
+    out = reduceKernel(ReduceOp::Min, to(kBool), mask, kBool).reshape({});
+  }
+  if (auto *r = trace::active())
+    traceAnyAll(*r, *this, /*isAll=*/true, out);
+  return out;
 }
 
 Tensor Tensor::any() const {
   std::vector<bool> mask(dim(), true);
-  return reduceKernel(ReduceOp::Max, to(kBool), mask, kBool).reshape({});
+  Tensor out;
+  {
+    trace::Pause pause;
+    out = reduceKernel(ReduceOp::Max, to(kBool), mask, kBool).reshape({});
+  }
+  if (auto *r = trace::active())
+    traceAnyAll(*r, *this, /*isAll=*/false, out);
+  return out;
 }
 
 Tensor sum(const Tensor &a) { return a.sum(); }

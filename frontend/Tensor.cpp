@@ -1,5 +1,6 @@
 //===- Tensor.cpp - Tensor metadata, autograd accessors, conversions ------===//
 #include "kiln/Tensor.h"
+#include "kiln/Trace.h"
 #include "OpsCommon.h"
 
 #include <cmath>
@@ -30,10 +31,13 @@ bool Tensor::is_contiguous() const { return impl().view().isContiguous(); }
 Scalar Tensor::item() const {
   KILN_CHECK(numel() == 1, "a Tensor with ", numel(),
              " elements cannot be converted to Scalar");
-  return dispatchType(dtype(), [&](auto t) -> Scalar {
+  Scalar s = dispatchType(dtype(), [&](auto t) -> Scalar {
     using T = decltype(t);
     return Scalar(*static_cast<const T *>(impl().data()));
   });
+  if (auto *r = trace::active())
+    r->hostRead(*this, s.toDouble(), "a value read with item()");
+  return s;
 }
 
 bool Tensor::is_nonzero() const {
@@ -80,6 +84,9 @@ Tensor Tensor::detach() const {
   // Cut from the graph, the alias is nobody's view for autograd.
   alias.impl().isView = impl().isView;
   alias.impl().viewBase.reset();
+  if (auto *r = trace::active())
+    r->bind(alias, r->emit(trace::Op::Detach, {r->value(*this)}, sizes(),
+                           dtype()));
   return alias;
 }
 
@@ -98,6 +105,8 @@ Tensor Tensor::clone() const {
                                             [](auto &, const variable_list &g) {
                                               return variable_list{g[0]};
                                             }));
+  if (auto *r = trace::active())
+    r->bind(out, r->value(*this));
   return out;
 }
 
@@ -116,6 +125,8 @@ Tensor Tensor::to(ScalarType t, bool, bool copy) const {
                                   return variable_list{g[0].to(from)};
                                 }));
   }
+  if (auto *r = trace::active())
+    r->bind(out, r->cast(r->value(*this), t));
   return out;
 }
 

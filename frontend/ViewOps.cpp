@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "OpsCommon.h"
+#include "TraceHooks.h"
 #include "kiln/Indexing.h"
 
 #include <numeric>
@@ -25,6 +26,13 @@ Tensor withGrad(Tensor out, const Tensor &in, const char *name, Rule rule) {
                                 [rule](FunctionNode &, const variable_list &g) {
                                   return variable_list{rule(g[0])};
                                 }));
+  return out;
+}
+
+/// Records a view op when tracing: `record(recorder, out)`.
+template <class Record> Tensor traced(Tensor out, Record record) {
+  if (auto *r = trace::active())
+    record(*r, out);
   return out;
 }
 
@@ -100,9 +108,10 @@ Tensor viewImpl(const Tensor &self, IntArrayRef shape, const char *name) {
              "(at least one dimension spans across two contiguous subspaces). "
              "Use .reshape(...) instead.");
   std::vector<int64_t> inShape = self.sizes().vec();
-  return withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
+  return traced(withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
                   name,
-                  [inShape](const Tensor &g) { return g.reshape(inShape); });
+                  [inShape](const Tensor &g) { return g.reshape(inShape); }),
+                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, self, out); });
 }
 
 } // namespace
@@ -142,9 +151,10 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
   std::vector<int64_t> sz = sizes().vec(), st = strides().vec();
   std::swap(sz[d0], sz[d1]);
   std::swap(st[d0], st[d1]);
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "TransposeBackward0",
-                  [=](const Tensor &g) { return g.transpose(d0, d1); });
+                  [=](const Tensor &g) { return g.transpose(d0, d1); }),
+                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> perm(dim()); for (int64_t i = 0; i < dim(); ++i) perm[i] = i; std::swap(perm[d0], perm[d1]); tracePermute(r, *this, perm, out); });
 }
 
 Tensor Tensor::t() const {
@@ -153,11 +163,20 @@ Tensor Tensor::t() const {
              "is ",
              dim(), "D");
   if (dim() < 2)
-    return withGrad(detach(), *this, "TBackward0",
-                    [](const Tensor &g) { return g; });
-  return withGrad(makeAlias(*this, {size(1), size(0)}, {stride(1), stride(0)},
-                            storage_offset()),
-                  *this, "TBackward0", [](const Tensor &g) { return g.t(); });
+    return traced(withGrad(makeAlias(*this, sizes().vec(), strides().vec(),
+                                     storage_offset()),
+                           *this, "TBackward0",
+                           [](const Tensor &g) { return g; }),
+                  [&](trace::Recorder &r, const Tensor &out) {
+                    traceReshape(r, *this, out);
+                  });
+  return traced(
+      withGrad(makeAlias(*this, {size(1), size(0)}, {stride(1), stride(0)},
+                         storage_offset()),
+               *this, "TBackward0", [](const Tensor &g) { return g.t(); }),
+      [&](trace::Recorder &r, const Tensor &out) {
+        tracePermute(r, *this, {1, 0}, out);
+      });
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {
@@ -176,9 +195,10 @@ Tensor Tensor::permute(IntArrayRef dims) const {
     st[i] = stride(d);
     inverse[d] = i;
   }
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "PermuteBackward0",
-                  [inverse](const Tensor &g) { return g.permute(inverse); });
+                  [inverse](const Tensor &g) { return g.permute(inverse); }),
+                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> perm; for (int64_t d : dims) perm.push_back(wrapDim(d, dim())); tracePermute(r, *this, perm, out); });
 }
 
 Tensor Tensor::squeeze() const {
@@ -189,9 +209,10 @@ Tensor Tensor::squeeze() const {
       st.push_back(stride(d));
     }
   std::vector<int64_t> in = sizes().vec();
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "SqueezeBackward0",
-                  [in](const Tensor &g) { return g.reshape(in); });
+                  [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
@@ -201,9 +222,10 @@ Tensor Tensor::squeeze(int64_t d) const {
     sz.erase(sz.begin() + d);
     st.erase(st.begin() + d);
   }
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "SqueezeBackward1",
-                  [in](const Tensor &g) { return g.reshape(in); });
+                  [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -212,9 +234,10 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   int64_t newStride = d < dim() ? st[d] * sz[d] : 1;
   sz.insert(sz.begin() + d, 1);
   st.insert(st.begin() + d, newStride);
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "UnsqueezeBackward0",
-                  [in](const Tensor &g) { return g.reshape(in); });
+                  [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
 }
 
 Tensor Tensor::expand(IntArrayRef size, bool) const {
@@ -246,9 +269,10 @@ Tensor Tensor::expand(IntArrayRef size, bool) const {
     st[i] = this->size(d) == target ? stride(d) : 0;
   }
   std::vector<int64_t> in = sizes().vec();
-  return withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
                   "ExpandBackward0",
-                  [in](const Tensor &g) { return sumTo(g, in); });
+                  [in](const Tensor &g) { return sumTo(g, in); }),
+                [&](trace::Recorder &r, const Tensor &out) { r.bind(out, r.broadcast(r.value(*this), out.sizes())); });
 }
 
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
@@ -267,12 +291,13 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
   std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
   sz[d] = (e - s + step - 1) / step;
   st[d] *= step;
-  return withGrad(makeAlias(*this, sz, st, storage_offset() + s * stride(d)),
+  return traced(withGrad(makeAlias(*this, sz, st, storage_offset() + s * stride(d)),
                   *this, "SliceBackward0", [=](const Tensor &g) {
                     Tensor full = zeros(in, g.dtype());
                     full.slice(d, s, e, step).copy_(g);
                     return full;
-                  });
+                  }),
+                [&](trace::Recorder &r, const Tensor &out) { traceSlice(r, *this, d, s, e, step, out); });
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
@@ -298,12 +323,13 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   int64_t off = storage_offset() + index * st[d];
   sz.erase(sz.begin() + d);
   st.erase(st.begin() + d);
-  return withGrad(makeAlias(*this, sz, st, off), *this, "SelectBackward0",
+  return traced(withGrad(makeAlias(*this, sz, st, off), *this, "SelectBackward0",
                   [=](const Tensor &g) {
                     Tensor full = zeros(in, g.dtype());
                     full.select(d, index).copy_(g);
                     return full;
-                  });
+                  }),
+                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> shape = sizes().vec(); shape[d] = 1; std::vector<int64_t> starts(dim(), 0), limits = sizes().vec(), steps(dim(), 1); starts[d] = index; limits[d] = index + 1; int v = r.emit(trace::Op::Slice, {r.value(*this)}, shape, dtype(), starts, limits, steps); r.bind(out, r.emit(trace::Op::Reshape, {v}, out.sizes(), dtype())); });
 }
 
 // --- Indexing
@@ -409,6 +435,8 @@ Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
   Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
   if (!mask.defined())
     return r;
+  if (auto *rec = trace::active())
+    rec->fail("indexing with a boolean mask (its shape depends on the data)");
   Tensor fullMask = placeMask(r, mask, maskDim);
   int64_t count = runtime::countTrue(mask.impl().view());
   std::vector<int64_t> shape = maskedShape(r, maskDim, mask.dim(), count);
@@ -445,6 +473,8 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
     // x[mask] = v on the whole tensor: a masked fill (differentiable).
     return masked_fill_(fullMask, value.item());
   }
+  if (auto *rec = trace::active())
+    rec->fail("index_put_ with a tensor of values at masked positions");
   KILN_CHECK(
       !(GradMode::is_enabled() && (requires_grad() || value.requires_grad())),
       "kiln: index_put_ with a tensor of values does not record "
@@ -504,12 +534,15 @@ Tensor cat(TensorList tensors, int64_t dim) {
   int64_t off = 0;
   {
     NoGradGuard noGrad;
+    trace::Pause pause; // Recorded below as a whole.
     for (const Tensor &x : tensors) {
       offsets.push_back(off);
       out.slice(dim, off, off + x.size(dim)).copy_(x);
       off += x.size(dim);
     }
   }
+  if (auto *r = trace::active())
+    traceCat(*r, tensors, dim, out);
   variable_list inputs(tensors.begin(), tensors.end());
   if (autograd::anyRequiresGrad(inputs)) {
     std::vector<int64_t> lengths;

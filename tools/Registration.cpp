@@ -6,6 +6,8 @@
 //===----------------------------------------------------------------------===//
 #include "tools/Registration.h"
 
+#include "codegen/Passes.h"
+#include "codegen/Pipeline.h"
 #include "ir/KilnDialect.h"
 #include "passes/Passes.h"
 
@@ -31,6 +33,8 @@ void registerAllDialectsAndKiln(mlir::DialectRegistry &registry) {
 void registerAllPassesAndKiln() {
   mlir::registerAllPasses();
   passes::registerKilnPasses();
+  codegen::registerKilnCodegenPasses();
+  codegen::registerKilnCpuPipeline();
 }
 
 } // namespace kiln

@@ -10,7 +10,7 @@ namespace kiln {
 void registerKilnDialects(mlir::DialectRegistry &registry);
 /// Everything upstream as well (for kiln-opt).
 void registerAllDialectsAndKiln(mlir::DialectRegistry &registry);
-/// kiln's passes and all upstream passes.
+/// kiln's passes, its CPU pipeline and all upstream passes.
 void registerAllPassesAndKiln();
 
 } // namespace kiln

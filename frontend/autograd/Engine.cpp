@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "../OpsCommon.h"
 #include "kiln/autograd/Node.h"
+#include "kiln/Trace.h"
 
 #include <queue>
 #include <unordered_map>
@@ -144,9 +145,86 @@ variable_list defaultGrads(const variable_list &roots,
 
 } // namespace
 
+void zeroGrads(const std::vector<Tensor> &params, bool set_to_none) {
+  trace::Recorder *r = trace::active();
+  for (const Tensor &p : params) {
+    Tensor &g = p.mutable_grad();
+    if (r && (set_to_none || g.defined()))
+      r->touchGrad(p, set_to_none);
+    if (!g.defined())
+      continue;
+    if (set_to_none) {
+      g = Tensor();
+    } else {
+      g = g.detach();
+      NoGradGuard noGrad;
+      g.zero_();
+    }
+  }
+}
+
+namespace {
+
+/// The leaves a backward from `root` reaches, in a fixed order; fails the
+/// trace on graph parts it cannot express.
+std::vector<std::shared_ptr<TensorImpl>> leavesOf(const Tensor &root,
+                                                  trace::Recorder &r) {
+  std::vector<std::shared_ptr<TensorImpl>> leaves;
+  std::unordered_set<Node *> seen;
+  std::vector<Node *> stack;
+  Edge start = gradientEdge(root);
+  if (start.isValid())
+    stack.push_back(start.function.get());
+  while (!stack.empty()) {
+    Node *n = stack.back();
+    stack.pop_back();
+    if (!seen.insert(n).second)
+      continue;
+    if (auto *acc = dynamic_cast<AccumulateGrad *>(n)) {
+      if (auto leaf = acc->leaf())
+        leaves.push_back(leaf);
+      continue;
+    }
+    if (!dynamic_cast<FunctionNode *>(n))
+      r.fail("a custom autograd::Function (" + n->name() +
+             "), whose backward is not traced yet");
+    if (!n->retainedOutputs().empty())
+      r.fail("retain_grad() on a non-leaf tensor");
+    for (auto it = n->next_edges().rbegin(); it != n->next_edges().rend();
+         ++it)
+      if (it->isValid())
+        stack.push_back(it->function.get());
+  }
+  return leaves;
+}
+
+} // namespace
+
 void runBackward(const variable_list &roots, const variable_list &grads,
                  bool retainGraph) {
-  execute(roots, defaultGrads(roots, grads), retainGraph, nullptr);
+  variable_list seeds = defaultGrads(roots, grads);
+  trace::Recorder *r = trace::active();
+  if (!r) {
+    execute(roots, seeds, retainGraph, nullptr);
+    return;
+  }
+  // Tracing: the eager engine computes this call's gradients; the trace
+  // records a kiln.backward marker that kiln-autodiff expands.
+  std::vector<std::shared_ptr<TensorImpl>> leaves;
+  std::vector<bool> hadGrad;
+  if (roots.size() != 1 || roots[0].is_leaf())
+    r->fail("backward() of several tensors or of a leaf");
+  else
+    leaves = leavesOf(roots[0], *r);
+  for (auto &leaf : leaves)
+    hadGrad.push_back(Tensor(leaf).grad().defined());
+  {
+    trace::Pause pause;
+    execute(roots, seeds, retainGraph, nullptr);
+  }
+  if (!leaves.empty())
+    r->backward(roots[0], grads.empty() ? Tensor() : grads[0], leaves,
+                hadGrad);
 }
 
 void backward(const variable_list &tensors, const variable_list &grad_tensors,
@@ -162,6 +240,9 @@ variable_list grad(const variable_list &outputs, const variable_list &inputs,
                    bool allow_unused) {
   KILN_CHECK(!create_graph,
              "kiln does not support create_graph (higher-order gradients)");
+  if (auto *r = trace::active())
+    r->fail("autograd::grad() inside a traced function");
+  trace::Pause pause;
   std::vector<Edge> captures;
   for (size_t i = 0; i < inputs.size(); ++i) {
     Edge e = gradientEdge(inputs[i]);

@@ -2,6 +2,7 @@
 //-------------------------------------===//
 #include "kiln/nn/Functional.h"
 #include "../OpsCommon.h"
+#include "kiln/Trace.h"
 
 namespace kiln::nn::functional {
 
@@ -28,6 +29,8 @@ Tensor dropout(const Tensor &input, double p, bool training) {
     return input;
   if (p == 1)
     return input * zeros_like(input);
+  if (auto *r = trace::active())
+    r->fail("dropout in training mode draws random numbers");
   Tensor mask = empty(input.sizes(), input.dtype());
   runtime::fillBernoulli(mask.impl().view(), 1 - p);
   return input * (mask / (1 - p));

@@ -75,18 +75,7 @@ void Module::train(bool on) {
 }
 
 void Module::zero_grad(bool set_to_none) {
-  for (Tensor &p : parameters()) {
-    Tensor &g = p.mutable_grad();
-    if (!g.defined())
-      continue;
-    if (set_to_none) {
-      g = Tensor();
-    } else {
-      g = g.detach();
-      NoGradGuard noGrad;
-      g.zero_();
-    }
-  }
+  autograd::zeroGrads(parameters(), set_to_none);
 }
 
 Tensor &Module::register_parameter(std::string name, Tensor tensor,

@@ -2,6 +2,7 @@
 //---------------------------------------===//
 #include "kiln/optim/Adam.h"
 #include "kiln/autograd/GradMode.h"
+#include "kiln/Trace.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
@@ -29,6 +30,51 @@ Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions &options)
   checkOptions(options);
 }
 
+void Adam::initState(AdamParamState &s, const Tensor &p,
+                     const AdamOptions &o) {
+  s.step = zeros({}, kDouble);
+  s.exp_avg = zeros_like(p);
+  s.exp_avg_sq = zeros_like(p);
+  if (o.amsgrad())
+    s.max_exp_avg_sq = zeros_like(p);
+}
+
+void Adam::tracedUpdate(const Tensor &p, AdamParamState &s,
+                        const AdamOptions &o, trace::Recorder &r) {
+  // The update as tensor ops, so that the trace records it; the step count
+  // is a tensor so that the bias corrections follow it on every call.
+  auto [beta1, beta2] = o.betas();
+  bool exists = s.step.defined();
+  const TensorImpl *key = p.getIntrusivePtr().get();
+  r.guard(
+      [this, key, exists] {
+        auto it = state_.find(key);
+        bool now = it != state_.end() &&
+                   static_cast<AdamParamState &>(*it->second).step.defined();
+        return now == exists;
+      },
+      exists ? "the Adam moments existed" : "no Adam moments yet");
+  if (!exists) {
+    initState(s, p, o);
+    r.notReusable("the first optimizer step creates the Adam moments");
+  }
+  Tensor grad = p.grad();
+  if (o.weight_decay() != 0)
+    grad = grad + p * o.weight_decay();
+  s.step.add_(1);
+  s.exp_avg.mul_(beta1).add_(grad, 1 - beta1);
+  s.exp_avg_sq.mul_(beta2).add_(grad * grad, 1 - beta2);
+  Tensor bias1 = 1.0 - scalar_tensor(beta1, kDouble).pow(s.step);
+  Tensor bias2 = 1.0 - scalar_tensor(beta2, kDouble).pow(s.step);
+  Tensor second = s.exp_avg_sq;
+  if (o.amsgrad()) {
+    s.max_exp_avg_sq.copy_(s.max_exp_avg_sq.maximum(s.exp_avg_sq));
+    second = s.max_exp_avg_sq;
+  }
+  Tensor denom = second.sqrt() / bias2.sqrt() + o.eps();
+  p.sub_(s.exp_avg / denom * (o.lr() / bias1));
+}
+
 Tensor Adam::step(LossClosure closure) {
   Tensor loss;
   if (closure) {
@@ -40,23 +86,27 @@ Tensor Adam::step(LossClosure closure) {
     auto &o = static_cast<AdamOptions &>(group.options());
     auto [beta1, beta2] = o.betas();
     for (Tensor &p : group.params()) {
+      if (auto *r = trace::active())
+        r->guardGradState(p);
       if (!p.grad().defined())
         continue;
       KILN_CHECK(p.is_floating_point(), "Adam expects floating parameters");
       auto &s = stateFor<AdamParamState>(p);
-      if (s.step == 0) {
-        s.exp_avg = zeros_like(p);
-        s.exp_avg_sq = zeros_like(p);
-        if (o.amsgrad())
-          s.max_exp_avg_sq = zeros_like(p);
+      if (auto *r = trace::active()) {
+        tracedUpdate(p, s, o, *r);
+        continue;
       }
-      ++s.step;
+      if (!s.step.defined())
+        initState(s, p, o);
+      double *step = s.step.data_ptr<double>();
+      *step += 1;
+      s.step.impl().storage->bumpVersion();
       // The fused kernel works on dense buffers; strided ones go through a
       // dense copy.
       Tensor dense = p.contiguous();
       Tensor grad = p.grad().to(p.dtype()).contiguous();
       runtime::AdamHyper hyper{o.lr(),           beta1, beta2, o.eps(),
-                               o.weight_decay(), s.step};
+                               o.weight_decay(), int64_t(*step)};
       runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
                         s.exp_avg.data_ptr(), s.exp_avg_sq.data_ptr(),
                         o.amsgrad() ? s.max_exp_avg_sq.data_ptr() : nullptr,

@@ -1,6 +1,7 @@
 //===- Optimizer.cpp - Base class of the optimizers -----------------------===//
 #include "kiln/optim/Optimizer.h"
 #include "kiln/autograd/GradMode.h"
+#include "kiln/autograd/Node.h"
 
 namespace kiln::optim {
 
@@ -35,19 +36,7 @@ std::vector<Tensor> Optimizer::parameters() const {
 size_t Optimizer::size() const { return parameters().size(); }
 
 void Optimizer::zero_grad(bool set_to_none) {
-  for (auto &g : groups_)
-    for (Tensor &p : g.params()) {
-      Tensor &grad = p.mutable_grad();
-      if (!grad.defined())
-        continue;
-      if (set_to_none) {
-        grad = Tensor();
-      } else {
-        grad = grad.detach();
-        NoGradGuard noGrad;
-        grad.zero_();
-      }
-    }
+  autograd::zeroGrads(parameters(), set_to_none);
 }
 
 } // namespace kiln::optim

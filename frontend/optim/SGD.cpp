@@ -2,6 +2,7 @@
 //-------------------------------===//
 #include "kiln/optim/SGD.h"
 #include "kiln/autograd/GradMode.h"
+#include "kiln/Trace.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
@@ -26,6 +27,36 @@ SGD::SGD(std::vector<OptimizerParamGroup> groups, const SGDOptions &options)
   checkOptions(options);
 }
 
+void SGD::tracedUpdate(const Tensor &p, const SGDOptions &o,
+                       trace::Recorder &r) {
+  // The update as tensor ops, so that the trace records it.
+  Tensor d = p.grad();
+  if (o.weight_decay() != 0)
+    d = d + p * o.weight_decay();
+  if (o.momentum() != 0) {
+    Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
+    bool exists = buf.defined();
+    const TensorImpl *key = p.getIntrusivePtr().get();
+    r.guard(
+        [this, key, exists] {
+          auto it = state_.find(key);
+          bool now = it != state_.end() &&
+                     static_cast<SGDParamState &>(*it->second)
+                         .momentum_buffer.defined();
+          return now == exists;
+        },
+        exists ? "the momentum buffers existed" : "no momentum buffer yet");
+    if (!exists) {
+      buf = d.clone();
+      r.notReusable("the first optimizer step creates the momentum buffers");
+    } else {
+      buf.mul_(o.momentum()).add_(d, 1 - o.dampening());
+    }
+    d = o.nesterov() ? d + buf * o.momentum() : buf;
+  }
+  p.sub_(d * o.lr());
+}
+
 Tensor SGD::step(LossClosure closure) {
   Tensor loss;
   if (closure) {
@@ -38,9 +69,15 @@ Tensor SGD::step(LossClosure closure) {
     runtime::SgdHyper hyper{o.lr(), o.momentum(), o.dampening(),
                             o.weight_decay(), o.nesterov()};
     for (Tensor &p : group.params()) {
+      if (auto *r = trace::active())
+        r->guardGradState(p);
       if (!p.grad().defined())
         continue;
       KILN_CHECK(p.is_floating_point(), "SGD expects floating parameters");
+      if (auto *r = trace::active()) {
+        tracedUpdate(p, o, *r);
+        continue;
+      }
       // The fused kernel works on dense buffers; strided ones go through a
       // dense copy.
       Tensor dense = p.contiguous();

@@ -7,6 +7,7 @@
 #ifndef KILN_KILN_H
 #define KILN_KILN_H
 
+#include "kiln/Compile.h"
 #include "kiln/Indexing.h"
 #include "kiln/Serialize.h"
 #include "kiln/Tensor.h"

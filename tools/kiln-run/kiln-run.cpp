@@ -1,9 +1,15 @@
-//===- kiln-run.cpp - Reference interpreter for kiln IR -------------------===//
+//===- kiln-run.cpp - Runs kiln IR: reference interpreter or CPU JIT ------===//
 //
 //   kiln-run file.mlir [--entry=f] [--input=a.npy ...] [--seed=N]
-//            [--output-dir=dir] [--fd-check]
+//            [--output-dir=dir] [--fd-check] [--backend=interp|jit]
+//            [--compare-with=interp|jit [--rtol=R --atol=A]]
+//            [--print-compile-time]
 //
-// Runs one function on the eager CPU kernels. Inputs come from .npy files,
+// Runs one function on the eager CPU kernels (--backend=interp, the
+// default), or compiled by the CPU pipeline and JIT (--backend=jit, which
+// expands kiln.backward markers itself). --compare-with runs a second
+// backend on the same inputs and checks that every result agrees within
+// |a - b| <= atol + rtol |b|. Inputs come from .npy files,
 // or are generated deterministically from --seed (normal floats, small
 // integers, random bools). Results are printed in PyTorch's repr, or written
 // as out<i>.npy. --fd-check treats result 0 as a scalar loss and result
@@ -13,6 +19,7 @@
 //===----------------------------------------------------------------------===//
 #include "Interpreter.h"
 #include "Npy.h"
+#include "codegen/Jit.h"
 #include "tools/Registration.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -20,11 +27,14 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 
 #include <cmath>
+#include <functional>
 #include <iostream>
+#include <memory>
 
 namespace cl = llvm::cl;
 using namespace kiln;
@@ -46,6 +56,24 @@ static cl::opt<bool> fdCheck("fd-check",
 static cl::opt<double> fdEps("fd-eps", cl::init(1e-6));
 static cl::opt<double> fdAtol("fd-atol", cl::init(1e-5));
 static cl::opt<double> fdRtol("fd-rtol", cl::init(1e-4));
+
+enum class Backend { None, Interp, Jit };
+static cl::opt<Backend> backend(
+    "backend", cl::desc("how to run the function"), cl::init(Backend::Interp),
+    cl::values(clEnumValN(Backend::Interp, "interp", "eager kernels"),
+               clEnumValN(Backend::Jit, "jit", "CPU code generation")));
+static cl::opt<Backend> compareWith(
+    "compare-with", cl::desc("also run this backend and compare the results"),
+    cl::init(Backend::None),
+    cl::values(clEnumValN(Backend::Interp, "interp", "eager kernels"),
+               clEnumValN(Backend::Jit, "jit", "CPU code generation")));
+static cl::opt<double> cmpRtol("rtol", cl::desc("--compare-with's rtol"),
+                            cl::init(1e-5));
+static cl::opt<double> cmpAtol("atol", cl::desc("--compare-with's atol"),
+                            cl::init(1e-6));
+static cl::opt<bool> printCompileTime("print-compile-time",
+                                      cl::desc("report the JIT's compile time"),
+                                      cl::init(false));
 
 namespace {
 
@@ -82,8 +110,66 @@ variable_list makeInputs(mlir::func::FuncOp func) {
   return out;
 }
 
-int checkGradients(mlir::func::FuncOp func, const variable_list &args) {
-  variable_list results = tools::interpret(func, args);
+/// Runs the entry function on some inputs.
+using Runner = std::function<variable_list(const variable_list &)>;
+
+Runner makeRunner(Backend which, mlir::ModuleOp module,
+                  mlir::func::FuncOp func) {
+  if (which == Backend::Interp)
+    return [func](const variable_list &args) {
+      return tools::interpret(func, args);
+    };
+  auto jit = std::make_shared<codegen::JitFunction>(module,
+                                                    func.getSymName().str());
+  if (printCompileTime)
+    llvm::errs() << llvm::format(
+        "jit: compiled '%s' in %.1f ms (MLIR pipeline %.1f ms, LLVM %.1f ms)\n",
+        jit->name().c_str(), jit->compileSeconds() * 1e3,
+        jit->pipelineSeconds() * 1e3, jit->llvmSeconds() * 1e3);
+  return [jit](const variable_list &args) { return (*jit)(args); };
+}
+
+const char *backendName(Backend which) {
+  return which == Backend::Jit ? "jit" : "interp";
+}
+
+/// Checks that `got` (from --backend) and `want` (from --compare-with)
+/// agree element by element.
+int compareResults(const variable_list &got, const variable_list &want) {
+  KILN_CHECK(got.size() == want.size(), "kiln-run --compare-with: ",
+             got.size(), " results against ", want.size());
+  int64_t elements = 0;
+  double worst = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    KILN_CHECK(got[i].sizes() == want[i].sizes() &&
+                   got[i].dtype() == want[i].dtype(),
+               "kiln-run --compare-with: result ", i, " has shape ",
+               got[i].sizes(), " ", got[i].dtype(), " against ",
+               want[i].sizes(), " ", want[i].dtype());
+    Tensor a = got[i].to(kDouble).contiguous();
+    Tensor b = want[i].to(kDouble).contiguous();
+    for (int64_t e = 0; e < a.numel(); ++e) {
+      double x = a.data_ptr<double>()[e], y = b.data_ptr<double>()[e];
+      if (std::isnan(x) && std::isnan(y))
+        continue;
+      double err = x == y ? 0 : std::fabs(x - y);
+      if (!(err <= cmpAtol + cmpRtol * std::fabs(y))) {
+        std::cout << "compare: MISMATCH in result " << i << " element " << e
+                  << ": " << backendName(backend) << " " << x << ", "
+                  << backendName(compareWith) << " " << y << "\n";
+        return 1;
+      }
+      worst = std::max(worst, err);
+      ++elements;
+    }
+  }
+  std::cout << "compare: ok (" << got.size() << " results, " << elements
+            << " elements, max abs error " << worst << ")\n";
+  return 0;
+}
+
+int checkGradients(const Runner &run, const variable_list &args) {
+  variable_list results = run(args);
   KILN_CHECK(results.size() == args.size() + 1,
              "kiln-run --fd-check: expects the loss and one gradient per "
              "argument (",
@@ -100,9 +186,9 @@ int checkGradients(mlir::func::FuncOp func, const variable_list &args) {
     for (int64_t e = 0; e < args[i].numel(); ++e) {
       double saved = x[e];
       x[e] = saved + fdEps;
-      double plus = tools::interpret(func, args)[0].item<double>();
+      double plus = run(args)[0].item<double>();
       x[e] = saved - fdEps;
-      double minus = tools::interpret(func, args)[0].item<double>();
+      double minus = run(args)[0].item<double>();
       x[e] = saved;
       double numeric = (plus - minus) / (2 * fdEps);
       double analytic = grad.data_ptr<double>()[e];
@@ -126,7 +212,7 @@ int checkGradients(mlir::func::FuncOp func, const variable_list &args) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "kiln reference interpreter\n");
+  cl::ParseCommandLineOptions(argc, argv, "kiln IR runner: reference interpreter or CPU JIT\n");
   mlir::DialectRegistry registry;
   registerKilnDialects(registry);
   mlir::MLIRContext context(registry);
@@ -145,9 +231,13 @@ int main(int argc, char **argv) {
   try {
     mlir::func::FuncOp func = findEntry(*module);
     variable_list args = makeInputs(func);
+    Runner run = makeRunner(backend, *module, func);
     if (fdCheck)
-      return checkGradients(func, args);
-    variable_list results = tools::interpret(func, args);
+      return checkGradients(run, args);
+    variable_list results = run(args);
+    if (compareWith != Backend::None)
+      return compareResults(results,
+                            makeRunner(compareWith, *module, func)(args));
     for (size_t i = 0; i < results.size(); ++i) {
       if (!outputDir.empty())
         tools::writeNpy(results[i],

@@ -116,6 +116,8 @@ class AccumulateGrad : public Node {
 public:
   explicit AccumulateGrad(std::shared_ptr<TensorImpl> leaf);
   variable_list apply(variable_list &&grads) override;
+  /// The leaf this node accumulates into (null once it is gone).
+  std::shared_ptr<TensorImpl> leaf() const { return leaf_.lock(); }
 
 private:
   std::weak_ptr<TensorImpl> leaf_;
@@ -138,6 +140,10 @@ std::shared_ptr<FunctionNode> makeNode(const char *name,
 /// Runs backward from `roots` with the given gradients; see Tensor::backward.
 void runBackward(const variable_list &roots, const variable_list &grads,
                  bool retainGraph);
+
+/// Clears the gradients of `params`: to None (PyTorch 2's default) or, with
+/// `set_to_none` false, to zeros. Shared by Module and Optimizer.
+void zeroGrads(const std::vector<Tensor> &params, bool set_to_none);
 
 /// PyTorch's `torch.autograd.backward`.
 void backward(const variable_list &tensors,

@@ -4,6 +4,10 @@
 
 #include "kiln/optim/Optimizer.h"
 
+namespace kiln::trace {
+class Recorder;
+} // namespace kiln::trace
+
 #include <tuple>
 
 namespace kiln::optim {
@@ -27,7 +31,9 @@ public:
 };
 
 struct AdamParamState : public OptimizerParamState {
-  int64_t step = 0;
+  /// Steps taken, a float64 scalar tensor (as in PyTorch) so that compiled
+  /// steps can update it.
+  Tensor step;
   Tensor exp_avg;
   Tensor exp_avg_sq;
   Tensor max_exp_avg_sq;
@@ -41,6 +47,11 @@ public:
   Adam(std::vector<OptimizerParamGroup> groups,
        const AdamOptions &options = {});
   Tensor step(LossClosure closure = nullptr) override;
+
+private:
+  void initState(AdamParamState &s, const Tensor &p, const AdamOptions &o);
+  void tracedUpdate(const Tensor &p, AdamParamState &s, const AdamOptions &o,
+                    trace::Recorder &r);
 };
 
 } // namespace kiln::optim

@@ -4,6 +4,10 @@
 
 #include "kiln/optim/Optimizer.h"
 
+namespace kiln::trace {
+class Recorder;
+} // namespace kiln::trace
+
 namespace kiln::optim {
 
 struct SGDOptions : public OptimizerOptions {
@@ -34,6 +38,10 @@ public:
   SGD(std::vector<Tensor> params, const SGDOptions &options);
   SGD(std::vector<OptimizerParamGroup> groups, const SGDOptions &options);
   Tensor step(LossClosure closure = nullptr) override;
+
+private:
+  void tracedUpdate(const Tensor &p, const SGDOptions &o,
+                    trace::Recorder &r);
 };
 
 } // namespace kiln::optim

@@ -1,0 +1,507 @@
+//===- KilnToLinalg.cpp - Lowering of kiln ops to linalg on tensors -------===//
+//
+// Every kiln op becomes upstream ops on tensors: elementwise work and
+// broadcasts are linalg.generic ops (so linalg's elementwise fusion can merge
+// them), reductions are linalg.generic reductions into a filled init,
+// matmuls are named linalg ops, and shape ops are tensor-dialect ops that
+// bufferize to views or copies.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <limits>
+
+namespace kiln::codegen {
+#define GEN_PASS_DEF_CONVERTKILNTOLINALG
+#include "codegen/Passes.h.inc"
+} // namespace kiln::codegen
+
+using namespace mlir;
+
+namespace kiln::codegen {
+namespace {
+
+/// Computes one scalar result of an elementwise op from its scalar operands.
+using ScalarFn = Value (*)(OpBuilder &, Location, Operation *, ValueRange);
+
+bool isFloat(Value v) { return isa<FloatType>(v.getType()); }
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+/// `tensor.empty` of `type`, filled with `value` (a scalar attribute of the
+/// element type).
+Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                   TypedAttr value) {
+  Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(),
+                                          type.getElementType());
+  Value scalar = b.create<arith::ConstantOp>(loc, value);
+  return b.create<linalg::FillOp>(loc, ValueRange{scalar}, ValueRange{empty})
+      .getResult(0);
+}
+
+Value zeroTensor(OpBuilder &b, Location loc, RankedTensorType type) {
+  return filledTensor(b, loc, type,
+                      cast<TypedAttr>(b.getZeroAttr(type.getElementType())));
+}
+
+/// An all-parallel linalg.generic producing `resultType` from `inputs` read
+/// through `inputMaps` (the result uses the identity map).
+Value buildGeneric(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    ArrayRef<AffineMap> inputMaps,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  Value init = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
+                                         resultType.getElementType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
+  SmallVector<utils::IteratorType> iterators(resultType.getRank(),
+                                             utils::IteratorType::parallel);
+  auto generic = b.create<linalg::GenericOp>(
+      loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
+      [&](OpBuilder &nb, Location nl, ValueRange args) {
+        nb.create<linalg::YieldOp>(nl, body(nb, nl, args.drop_back()));
+      });
+  return generic.getResult(0);
+}
+
+/// Converts a scalar between kiln's element types with PyTorch's `to()`
+/// semantics: bools convert as 0/1, and anything converts to bool as `!= 0`.
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
+  Type src = v.getType();
+  if (src == dst)
+    return v;
+  auto srcFloat = dyn_cast<FloatType>(src);
+  auto dstFloat = dyn_cast<FloatType>(dst);
+  if (srcFloat && dstFloat) {
+    if (srcFloat.getWidth() < dstFloat.getWidth())
+      return b.create<arith::ExtFOp>(loc, dst, v);
+    return b.create<arith::TruncFOp>(loc, dst, v);
+  }
+  if (dstFloat) {
+    // i1 is unsigned here: true converts to 1, not -1.
+    if (src.isInteger(1))
+      return b.create<arith::UIToFPOp>(loc, dst, v);
+    return b.create<arith::SIToFPOp>(loc, dst, v);
+  }
+  if (dst.isInteger(1)) {
+    Value zero = b.create<arith::ConstantOp>(
+        loc, cast<TypedAttr>(b.getZeroAttr(src)));
+    if (srcFloat) // NaN converts to true, as in PyTorch.
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v, zero);
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v, zero);
+  }
+  if (srcFloat)
+    return b.create<arith::FPToSIOp>(loc, dst, v);
+  return b.create<arith::ExtUIOp>(loc, dst, v);
+}
+
+//===----------------------------------------------------------------------===//
+// Scalar bodies of the elementwise ops
+//===----------------------------------------------------------------------===//
+
+template <typename MathOp>
+Value unary(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  return b.create<MathOp>(loc, a[0]);
+}
+
+template <typename FloatOp, typename IntOp>
+Value binary(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  if (isFloat(a[0]))
+    return b.create<FloatOp>(loc, a[0], a[1]);
+  return b.create<IntOp>(loc, a[0], a[1]);
+}
+
+Value powScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  if (isFloat(a[0]))
+    return b.create<math::PowFOp>(loc, a[0], a[1]);
+  // Integer powers go through f64, as the eager kernels compute them.
+  Type f64 = b.getF64Type();
+  Value r = b.create<math::PowFOp>(loc, convertScalar(b, loc, a[0], f64),
+                                   convertScalar(b, loc, a[1], f64));
+  return convertScalar(b, loc, r, a[0].getType());
+}
+
+Value compareScalar(OpBuilder &b, Location loc, Operation *op, ValueRange a) {
+  ir::CmpPredicate p = cast<ir::CmpOp>(op).getPredicate();
+  if (isFloat(a[0])) {
+    // Ordered predicates, except `ne`, which is true for NaN (as in C++).
+    arith::CmpFPredicate fp;
+    switch (p) {
+    case ir::CmpPredicate::eq:
+      fp = arith::CmpFPredicate::OEQ;
+      break;
+    case ir::CmpPredicate::ne:
+      fp = arith::CmpFPredicate::UNE;
+      break;
+    case ir::CmpPredicate::lt:
+      fp = arith::CmpFPredicate::OLT;
+      break;
+    case ir::CmpPredicate::le:
+      fp = arith::CmpFPredicate::OLE;
+      break;
+    case ir::CmpPredicate::gt:
+      fp = arith::CmpFPredicate::OGT;
+      break;
+    case ir::CmpPredicate::ge:
+      fp = arith::CmpFPredicate::OGE;
+      break;
+    }
+    return b.create<arith::CmpFOp>(loc, fp, a[0], a[1]);
+  }
+  arith::CmpIPredicate ip;
+  switch (p) {
+  case ir::CmpPredicate::eq:
+    ip = arith::CmpIPredicate::eq;
+    break;
+  case ir::CmpPredicate::ne:
+    ip = arith::CmpIPredicate::ne;
+    break;
+  case ir::CmpPredicate::lt:
+    ip = arith::CmpIPredicate::slt;
+    break;
+  case ir::CmpPredicate::le:
+    ip = arith::CmpIPredicate::sle;
+    break;
+  case ir::CmpPredicate::gt:
+    ip = arith::CmpIPredicate::sgt;
+    break;
+  case ir::CmpPredicate::ge:
+    ip = arith::CmpIPredicate::sge;
+    break;
+  }
+  return b.create<arith::CmpIOp>(loc, ip, a[0], a[1]);
+}
+
+Value selectScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  return b.create<arith::SelectOp>(loc, a[0], a[1], a[2]);
+}
+
+Value castScalar(OpBuilder &b, Location loc, Operation *op, ValueRange a) {
+  return convertScalar(b, loc, a[0],
+                       tensorType(op->getResult(0)).getElementType());
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// Elementwise kiln op (all operands and the result of one shape) ->
+/// linalg.generic with identity maps whose body is `fn`.
+template <typename KilnOp>
+struct ElementwiseToGeneric : OpRewritePattern<KilnOp> {
+  ElementwiseToGeneric(MLIRContext *context, ScalarFn fn)
+      : OpRewritePattern<KilnOp>(context), fn(fn) {}
+
+  LogicalResult matchAndRewrite(KilnOp op,
+                                PatternRewriter &rewriter) const override {
+    auto resultType = tensorType(op->getResult(0));
+    SmallVector<AffineMap> maps(
+        op->getNumOperands(),
+        rewriter.getMultiDimIdentityMap(resultType.getRank()));
+    Value result = buildGeneric(
+        rewriter, op.getLoc(), resultType, op->getOperands(), maps,
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return fn(b, loc, op, args);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  ScalarFn fn;
+};
+
+struct ConstantToArith : OpRewritePattern<ir::ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::ConstantOp op,
+                                PatternRewriter &rewriter) const override {
+    auto value = dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "value is not a typed attribute");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, op.getType(), value);
+    return success();
+  }
+};
+
+/// kiln.broadcast -> linalg.generic reading the input with NumPy's
+/// alignment: trailing dimensions line up, stretched ones read index 0.
+struct BroadcastToGeneric : OpRewritePattern<ir::BroadcastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::BroadcastOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType in = tensorType(op.getInput()), out = op.getType();
+    int64_t lead = out.getRank() - in.getRank();
+    if (lead < 0)
+      return rewriter.notifyMatchFailure(op, "input rank exceeds result rank");
+    SmallVector<AffineExpr> exprs;
+    for (int64_t d = 0; d < in.getRank(); ++d) {
+      bool stretched = in.getDimSize(d) == 1 && out.getDimSize(lead + d) != 1;
+      exprs.push_back(stretched ? rewriter.getAffineConstantExpr(0)
+                                : rewriter.getAffineDimExpr(lead + d));
+    }
+    auto map = AffineMap::get(out.getRank(), 0, exprs, getContext());
+    Value result = buildGeneric(
+        rewriter, op.getLoc(), out, op.getInput(), map,
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Reshapes `value` to `type` (same element count): a single collapse or
+/// expand where the shapes allow it, else through a 1-D tensor.
+Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                RankedTensorType type) {
+  RankedTensorType src = tensorType(value);
+  if (src == type)
+    return value;
+  ArrayRef<int64_t> from = src.getShape(), to = type.getShape();
+  if (from.size() > to.size())
+    if (auto r = getReassociationIndicesForCollapse(from, to))
+      return b.create<tensor::CollapseShapeOp>(loc, type, value, *r);
+  if (from.size() < to.size())
+    if (auto r = getReassociationIndicesForCollapse(to, from))
+      return b.create<tensor::ExpandShapeOp>(loc, type, value, *r);
+  auto flat =
+      RankedTensorType::get({src.getNumElements()}, src.getElementType());
+  ReassociationIndices all;
+  if (src.getRank() != 1) {
+    for (int64_t d = 0; d < src.getRank(); ++d)
+      all.push_back(d);
+    value = b.create<tensor::CollapseShapeOp>(
+        loc, flat, value, ArrayRef<ReassociationIndices>{all});
+  }
+  if (type.getRank() == 1)
+    return value;
+  all.clear();
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  return b.create<tensor::ExpandShapeOp>(loc, type, value,
+                                         ArrayRef<ReassociationIndices>{all});
+}
+
+struct ReshapeToTensor : OpRewritePattern<ir::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType src = tensorType(op.getInput()), dst = op.getType();
+    if (!src.hasStaticShape() || !dst.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "expects static shapes");
+    rewriter.replaceOp(op,
+                       reshapeTo(rewriter, op.getLoc(), op.getInput(), dst));
+    return success();
+  }
+};
+
+/// kiln.reduce_sum / reduce_max -> linalg.generic reduction into a fill of
+/// the identity (0 / -inf / INT64_MIN), then an expand_shape for keepdim.
+template <typename ReduceOp, bool isMax>
+struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern<ReduceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType in = tensorType(op.getInput());
+    int64_t rank = in.getRank();
+    SmallVector<bool> reduced(rank, false);
+    for (int64_t d : op.getDims()) {
+      int64_t n = d < 0 ? d + rank : d;
+      if (n < 0 || n >= rank)
+        return rewriter.notifyMatchFailure(op, "dimension out of range");
+      reduced[n] = true;
+    }
+    SmallVector<int64_t> shape;
+    SmallVector<AffineExpr> outExprs;
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t d = 0; d < rank; ++d) {
+      iterators.push_back(reduced[d] ? utils::IteratorType::reduction
+                                     : utils::IteratorType::parallel);
+      if (reduced[d])
+        continue;
+      shape.push_back(in.getDimSize(d));
+      outExprs.push_back(rewriter.getAffineDimExpr(d));
+    }
+    Type element = in.getElementType();
+    auto accType = RankedTensorType::get(shape, element);
+    TypedAttr identity;
+    if (!isMax)
+      identity = cast<TypedAttr>(rewriter.getZeroAttr(element));
+    else if (isa<FloatType>(element))
+      identity = rewriter.getFloatAttr(
+          element, -std::numeric_limits<double>::infinity());
+    else
+      identity = rewriter.getIntegerAttr(element,
+                                         std::numeric_limits<int64_t>::min());
+    Value init = filledTensor(rewriter, loc, accType, identity);
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(rank),
+        AffineMap::get(rank, 0, outExprs, rewriter.getContext())};
+    auto generic = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{accType}, op.getInput(), ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value r;
+          if (isMax)
+            r = binary<arith::MaximumFOp, arith::MaxSIOp>(b, l, op, args);
+          else
+            r = binary<arith::AddFOp, arith::AddIOp>(b, l, op, args);
+          b.create<linalg::YieldOp>(l, r);
+        });
+    rewriter.replaceOp(op, reshapeTo(rewriter, loc, generic.getResult(0),
+                                     op.getType()));
+    return success();
+  }
+};
+
+struct MatmulToLinalg : OpRewritePattern<ir::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    Value init = zeroTensor(rewriter, op.getLoc(), type);
+    SmallVector<Value, 2> ins = {op.getLhs(), op.getRhs()};
+    if (type.getRank() == 2)
+      rewriter.replaceOpWithNewOp<linalg::MatmulOp>(op, TypeRange{type}, ins,
+                                                    ValueRange{init});
+    else if (type.getRank() == 3)
+      rewriter.replaceOpWithNewOp<linalg::BatchMatmulOp>(
+          op, TypeRange{type}, ins, ValueRange{init});
+    else
+      return rewriter.notifyMatchFailure(op, "expects rank 2 or 3");
+    return success();
+  }
+};
+
+struct TransposeToLinalg : OpRewritePattern<ir::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = op.getType();
+    Value init = rewriter.create<tensor::EmptyOp>(
+        op.getLoc(), type.getShape(), type.getElementType());
+    auto transpose = rewriter.create<linalg::TransposeOp>(
+        op.getLoc(), op.getInput(), init, op.getPermutation());
+    rewriter.replaceOp(op, transpose->getResult(0));
+    return success();
+  }
+};
+
+struct SliceToExtractSlice : OpRewritePattern<ir::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, op.getType(), op.getInput(), ValueRange{}, ValueRange{},
+        ValueRange{}, op.getStarts(), op.getType().getShape(), op.getSteps());
+    return success();
+  }
+};
+
+/// kiln.pad -> tensor.pad with zero; interior padding (which tensor.pad
+/// lacks) -> a strided tensor.insert_slice into a zero tensor.
+struct PadToTensor : OpRewritePattern<ir::PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::PadOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType in = tensorType(op.getInput()), type = op.getType();
+    bool interior = llvm::any_of(op.getInterior(), [](int64_t i) {
+      return i != 0;
+    });
+    if (!interior) {
+      Value zero = rewriter.create<arith::ConstantOp>(
+          loc, cast<TypedAttr>(rewriter.getZeroAttr(type.getElementType())));
+      rewriter.replaceOpWithNewOp<tensor::PadOp>(
+          op, type, op.getInput(), getAsIndexOpFoldResult(getContext(),
+                                                          op.getLow()),
+          getAsIndexOpFoldResult(getContext(), op.getHigh()), zero);
+      return success();
+    }
+    SmallVector<int64_t> strides;
+    for (int64_t i : op.getInterior())
+      strides.push_back(i + 1);
+    Value zeros = zeroTensor(rewriter, loc, type);
+    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(
+        op, op.getInput(), zeros, ValueRange{}, ValueRange{}, ValueRange{},
+        op.getLow(), in.getShape(), strides);
+    return success();
+  }
+};
+
+struct DetachToIdentity : OpRewritePattern<ir::DetachOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::DetachOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getInput());
+    return success();
+  }
+};
+
+struct ConvertKilnToLinalgPass
+    : impl::ConvertKilnToLinalgBase<ConvertKilnToLinalgPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    WalkResult markers = module.walk([](ir::BackwardOp op) {
+      op.emitOpError() << "must be expanded by kiln-autodiff before "
+                          "convert-kiln-to-linalg";
+      return WalkResult::interrupt();
+    });
+    if (markers.wasInterrupted())
+      return signalPassFailure();
+
+    RewritePatternSet patterns(&getContext());
+    populateKilnToLinalgPatterns(patterns);
+    if (failed(applyPatternsAndFoldGreedily(module, std::move(patterns))))
+      return signalPassFailure();
+
+    WalkResult left = module.walk([](Operation *op) {
+      if (!isa<ir::KilnDialect>(op->getDialect()))
+        return WalkResult::advance();
+      op->emitOpError() << "could not be lowered to linalg";
+      return WalkResult::interrupt();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ElementwiseToGeneric<ir::NegOp>>(ctx, unary<arith::NegFOp>);
+  patterns.add<ElementwiseToGeneric<ir::ExpOp>>(ctx, unary<math::ExpOp>);
+  patterns.add<ElementwiseToGeneric<ir::LogOp>>(ctx, unary<math::LogOp>);
+  patterns.add<ElementwiseToGeneric<ir::SqrtOp>>(ctx, unary<math::SqrtOp>);
+  patterns.add<ElementwiseToGeneric<ir::AbsOp>>(ctx, unary<math::AbsFOp>);
+  patterns.add<ElementwiseToGeneric<ir::SinOp>>(ctx, unary<math::SinOp>);
+  patterns.add<ElementwiseToGeneric<ir::CosOp>>(ctx, unary<math::CosOp>);
+  patterns.add<ElementwiseToGeneric<ir::TanhOp>>(ctx, unary<math::TanhOp>);
+  patterns.add<ElementwiseToGeneric<ir::AddOp>>(
+      ctx, binary<arith::AddFOp, arith::AddIOp>);
+  patterns.add<ElementwiseToGeneric<ir::SubOp>>(
+      ctx, binary<arith::SubFOp, arith::SubIOp>);
+  patterns.add<ElementwiseToGeneric<ir::MulOp>>(
+      ctx, binary<arith::MulFOp, arith::MulIOp>);
+  patterns.add<ElementwiseToGeneric<ir::DivOp>>(
+      ctx, binary<arith::DivFOp, arith::DivSIOp>);
+  patterns.add<ElementwiseToGeneric<ir::MaxOp>>(
+      ctx, binary<arith::MaximumFOp, arith::MaxSIOp>);
+  patterns.add<ElementwiseToGeneric<ir::MinOp>>(
+      ctx, binary<arith::MinimumFOp, arith::MinSIOp>);
+  patterns.add<ElementwiseToGeneric<ir::PowOp>>(ctx, powScalar);
+  patterns.add<ElementwiseToGeneric<ir::CmpOp>>(ctx, compareScalar);
+  patterns.add<ElementwiseToGeneric<ir::SelectOp>>(ctx, selectScalar);
+  patterns.add<ElementwiseToGeneric<ir::CastOp>>(ctx, castScalar);
+  patterns.add<ConstantToArith, BroadcastToGeneric, ReshapeToTensor,
+               ReduceToGeneric<ir::ReduceSumOp, false>,
+               ReduceToGeneric<ir::ReduceMaxOp, true>, MatmulToLinalg,
+               TransposeToLinalg, SliceToExtractSlice, PadToTensor,
+               DetachToIdentity>(ctx);
+}
+
+} // namespace kiln::codegen

@@ -1,0 +1,169 @@
+//===- Pipeline.cpp - kiln's CPU compilation pipeline ---------------------===//
+//
+// kiln IR -> linalg on tensors -> fused -> bufferized (out-parameters) ->
+// loops -> LLVM dialect. Passes are added in C++ rather than parsed from a
+// string, so a misspelt or misnested pass fails to compile instead of
+// silently doing nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "codegen/Pipeline.h"
+#include "codegen/Passes.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln::codegen {
+
+void registerCodegenDialects(DialectRegistry &registry) {
+  registry.insert<ir::KilnDialect, affine::AffineDialect,
+                  arith::ArithDialect, bufferization::BufferizationDialect,
+                  cf::ControlFlowDialect, func::FuncDialect,
+                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
+                  memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+}
+
+/// Copies between buffers as linalg.copy, which becomes plain loops:
+/// memref.copy of strided views would call the `memrefCopy` runtime
+/// function, which a JIT'd module does not have.
+static LogicalResult linalgCopy(OpBuilder &b, Location loc, Value from,
+                                Value to) {
+  b.create<linalg::CopyOp>(loc, from, to);
+  return success();
+}
+
+namespace {
+
+/// Returns a copy of every function argument a function returns.
+/// buffer-results-to-out-params{hoist-static-allocs} crashes in MLIR 19 on
+/// a returned block argument (it asks whether its defining op is an alloc);
+/// with a fresh alloc instead, the copy goes straight into the out-param.
+struct CopyReturnedArgumentsPass
+    : PassWrapper<CopyReturnedArgumentsPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopyReturnedArgumentsPass)
+  StringRef getArgument() const override {
+    return "kiln-copy-returned-arguments";
+  }
+  void runOnOperation() override {
+    getOperation().walk([](func::ReturnOp ret) {
+      OpBuilder b(ret);
+      for (OpOperand &operand : ret->getOpOperands()) {
+        auto arg = dyn_cast<BlockArgument>(operand.get());
+        auto type = dyn_cast<MemRefType>(operand.get().getType());
+        if (!arg || !type)
+          continue;
+        Value copy = b.create<memref::AllocOp>(ret.getLoc(), type);
+        b.create<linalg::CopyOp>(ret.getLoc(), arg, copy);
+        operand.set(copy);
+      }
+    });
+  }
+};
+
+} // namespace
+
+void buildKilnCpuPipeline(OpPassManager &pm) {
+  // kiln IR: expand the markers (a no-op without them) and simplify.
+  pm.addPass(passes::createKilnAutodiff());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // linalg on tensors; elementwise chains (and their consumers) fuse.
+  pm.addPass(createConvertKilnToLinalg());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  // Buffers: arguments stay read-only (the caller's tensors), results
+  // become out-parameters, and temporaries are freed.
+  bufferization::OneShotBufferizationOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  bufferization.memCpyFn = linalgCopy;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  pm.addNestedPass<func::FuncOp>(std::make_unique<CopyReturnedArgumentsPass>());
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.memCpyFn = linalgCopy;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(
+      pm, bufferization::BufferDeallocationPipelineOptions());
+
+  // Loops, then LLVM. math ops without an LLVM intrinsic (tanh) become libm
+  // calls.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+LogicalResult runKilnCpuPipeline(ModuleOp module) {
+  PassManager pm(module->getName());
+  buildKilnCpuPipeline(pm);
+  return pm.run(module);
+}
+
+void registerKilnCpuPipeline() {
+  PassPipelineRegistration<>(
+      "kiln-cpu-pipeline",
+      "Lowers kiln IR to the LLVM dialect for the CPU (autodiff, linalg, "
+      "fusion, bufferization, loops, LLVM)",
+      buildKilnCpuPipeline);
+}
+
+} // namespace kiln::codegen

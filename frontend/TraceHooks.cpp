@@ -1,0 +1,240 @@
+//===- TraceHooks.cpp - How eager ops record themselves -------------------===//
+#include "TraceHooks.h"
+#include "OpsCommon.h"
+
+namespace kiln::detail {
+
+using runtime::BinaryOp;
+using runtime::UnaryOp;
+using trace::Op;
+using trace::Predicate;
+
+namespace {
+
+/// The value of `t` as `dtype`, broadcast to `shape`.
+int operand(trace::Recorder &r, const Tensor &t, ScalarType dtype,
+            IntArrayRef shape) {
+  return r.broadcast(r.cast(r.value(t), dtype), shape);
+}
+
+int cmp(trace::Recorder &r, Predicate p, int a, int b) {
+  std::vector<int64_t> shape = r.graph().values[a].shape;
+  return r.emit(Op::Cmp, {a, b}, shape, kBool, {}, {}, {},
+                static_cast<int64_t>(p));
+}
+
+int select(trace::Recorder &r, int c, int a, int b) {
+  const trace::ValueType t = r.graph().values[a];
+  return r.emit(Op::Select, {c, a, b}, t.shape, t.dtype);
+}
+
+int elementwise(trace::Recorder &r, Op op, std::vector<int> operands) {
+  const trace::ValueType t = r.graph().values[operands[0]];
+  return r.emit(op, std::move(operands), t.shape, t.dtype);
+}
+
+} // namespace
+
+void traceBinary(trace::Recorder &r, BinaryOp op, const Tensor &a,
+                 const Tensor &b, ScalarType t, const Tensor &out) {
+  IntArrayRef shape = out.sizes();
+  if (op == BinaryOp::LogicalAnd || op == BinaryOp::LogicalOr) {
+    int x = operand(r, a, kBool, shape), y = operand(r, b, kBool, shape);
+    bool isAnd = op == BinaryOp::LogicalAnd;
+    int constant = r.splat(isAnd ? 0 : 1, shape, kBool);
+    r.bind(out, isAnd ? select(r, x, y, constant) : select(r, x, constant, y));
+    return;
+  }
+  int x = operand(r, a, t, shape), y = operand(r, b, t, shape);
+  auto compare = [&](Predicate p) { r.bind(out, cmp(r, p, x, y)); };
+  switch (op) {
+  case BinaryOp::Add:
+    return r.bind(out, elementwise(r, Op::Add, {x, y}));
+  case BinaryOp::Sub:
+    return r.bind(out, elementwise(r, Op::Sub, {x, y}));
+  case BinaryOp::Mul:
+    return r.bind(out, elementwise(r, Op::Mul, {x, y}));
+  case BinaryOp::Div:
+    return r.bind(out, elementwise(r, Op::Div, {x, y}));
+  case BinaryOp::Pow:
+    return r.bind(out, elementwise(r, Op::Pow, {x, y}));
+  case BinaryOp::Maximum:
+    return r.bind(out, elementwise(r, Op::Max, {x, y}));
+  case BinaryOp::Minimum:
+    return r.bind(out, elementwise(r, Op::Min, {x, y}));
+  case BinaryOp::Eq:
+    return compare(Predicate::Eq);
+  case BinaryOp::Ne:
+    return compare(Predicate::Ne);
+  case BinaryOp::Lt:
+    return compare(Predicate::Lt);
+  case BinaryOp::Le:
+    return compare(Predicate::Le);
+  case BinaryOp::Gt:
+    return compare(Predicate::Gt);
+  case BinaryOp::Ge:
+    return compare(Predicate::Ge);
+  default:
+    r.fail("an eager-only kernel (threshold gradient)");
+  }
+}
+
+void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
+                const Tensor &out) {
+  int x = r.value(in);
+  IntArrayRef shape = in.sizes();
+  ScalarType t = in.dtype();
+  auto simple = [&](Op o) { r.bind(out, elementwise(r, o, {x})); };
+  switch (op) {
+  case UnaryOp::Neg:
+    return simple(Op::Neg);
+  case UnaryOp::Exp:
+    return simple(Op::Exp);
+  case UnaryOp::Log:
+    return simple(Op::Log);
+  case UnaryOp::Sqrt:
+    return simple(Op::Sqrt);
+  case UnaryOp::Abs:
+    return simple(Op::Abs);
+  case UnaryOp::Sin:
+    return simple(Op::Sin);
+  case UnaryOp::Cos:
+    return simple(Op::Cos);
+  case UnaryOp::Tanh:
+    return simple(Op::Tanh);
+  case UnaryOp::Sigmoid: {
+    // 1 / (1 + exp(-x))
+    int one = r.splat(1, shape, t);
+    int e = elementwise(r, Op::Exp, {elementwise(r, Op::Neg, {x})});
+    return r.bind(out, elementwise(r, Op::Div,
+                                   {one, elementwise(r, Op::Add, {one, e})}));
+  }
+  case UnaryOp::Relu: {
+    // x > 0 ? x : 0, so that the gradient at 0 is 0 as in PyTorch.
+    int zero = r.splat(0, shape, t);
+    return r.bind(out, select(r, cmp(r, Predicate::Gt, x, zero), x, zero));
+  }
+  case UnaryOp::Sign: {
+    int zero = r.splat(0, shape, t), one = r.splat(1, shape, t),
+        minusOne = r.splat(-1, shape, t);
+    int negative = select(r, cmp(r, Predicate::Lt, x, zero), minusOne, zero);
+    return r.bind(out,
+                  select(r, cmp(r, Predicate::Gt, x, zero), one, negative));
+  }
+  case UnaryOp::LogicalNot: {
+    int b = r.cast(x, kBool);
+    return r.bind(out, select(r, b, r.splat(0, shape, kBool),
+                              r.splat(1, shape, kBool)));
+  }
+  }
+}
+
+void traceClamp(trace::Recorder &r, const Tensor &in, std::optional<double> lo,
+                std::optional<double> hi, const Tensor &out) {
+  int x = r.value(in);
+  if (lo)
+    x = elementwise(r, Op::Max, {x, r.splat(*lo, in.sizes(), in.dtype())});
+  if (hi)
+    x = elementwise(r, Op::Min, {x, r.splat(*hi, in.sizes(), in.dtype())});
+  r.bind(out, x);
+}
+
+void traceSelect(trace::Recorder &r, const Tensor &cond, const Tensor &a,
+                 const Tensor &b, const Tensor &out) {
+  IntArrayRef shape = out.sizes();
+  r.bind(out, select(r, operand(r, cond, kBool, shape),
+                     operand(r, a, out.dtype(), shape),
+                     operand(r, b, out.dtype(), shape)));
+}
+
+void traceReduce(trace::Recorder &r, Op op, const Tensor &in, IntArrayRef dims,
+                 const Tensor &out, double divisor) {
+  std::vector<int64_t> keepShape = in.sizes().vec();
+  for (int64_t d : dims)
+    keepShape[d] = 1;
+  int x = r.cast(r.value(in), out.dtype());
+  int v = r.emit(op, {x}, keepShape, out.dtype(), dims.vec(), {}, {}, 1);
+  if (divisor != 1)
+    v = elementwise(r, Op::Div,
+                    {v, r.splat(divisor, keepShape, out.dtype())});
+  if (IntArrayRef(keepShape) != out.sizes())
+    v = r.emit(Op::Reshape, {v}, out.sizes(), out.dtype());
+  r.bind(out, v);
+}
+
+void traceMinAll(trace::Recorder &r, const Tensor &in, const Tensor &out) {
+  int x = elementwise(r, Op::Neg, {r.value(in)});
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < in.dim(); ++d)
+    dims.push_back(d);
+  int m = r.emit(Op::ReduceMax, {x}, {}, in.dtype(), dims);
+  r.bind(out, elementwise(r, Op::Neg, {m}));
+}
+
+void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
+                 const Tensor &out) {
+  // any(x) = max(int64(x != 0)) != 0; all(x) = !any(!x).
+  int x = r.cast(r.value(in), kBool);
+  IntArrayRef shape = in.sizes();
+  if (isAll)
+    x = select(r, x, r.splat(0, shape, kBool), r.splat(1, shape, kBool));
+  std::vector<int64_t> dims;
+  for (int64_t d = 0; d < in.dim(); ++d)
+    dims.push_back(d);
+  int m = r.emit(Op::ReduceMax, {r.cast(x, kLong)}, {}, kLong, dims);
+  int any = cmp(r, Predicate::Ne, m, r.splat(0, {}, kLong));
+  if (isAll)
+    any = select(r, any, r.splat(0, {}, kBool), r.splat(1, {}, kBool));
+  r.bind(out, any);
+}
+
+void traceReshape(trace::Recorder &r, const Tensor &in, const Tensor &out) {
+  int x = r.value(in);
+  r.bind(out, in.sizes() == out.sizes()
+                  ? x
+                  : r.emit(Op::Reshape, {x}, out.sizes(), out.dtype()));
+}
+
+void tracePermute(trace::Recorder &r, const Tensor &in, IntArrayRef perm,
+                  const Tensor &out) {
+  r.bind(out, r.emit(Op::Transpose, {r.value(in)}, out.sizes(), out.dtype(),
+                     perm.vec()));
+}
+
+void traceSlice(trace::Recorder &r, const Tensor &in, int64_t dim,
+                int64_t start, int64_t end, int64_t step, const Tensor &out) {
+  std::vector<int64_t> starts(in.dim(), 0), limits = in.sizes().vec(),
+                                            steps(in.dim(), 1);
+  starts[dim] = start;
+  limits[dim] = end;
+  steps[dim] = step;
+  int v = r.emit(Op::Slice, {r.value(in)}, out.sizes(), out.dtype(), starts,
+                 limits, steps);
+  r.bind(out, v);
+}
+
+void traceCat(trace::Recorder &r, TensorList parts, int64_t dim,
+              const Tensor &out) {
+  // Each part padded with zeros to the full extent, then summed.
+  int total = -1;
+  int64_t offset = 0;
+  for (const Tensor &part : parts) {
+    std::vector<int64_t> low(out.dim(), 0), high(out.dim(), 0),
+        interior(out.dim(), 0);
+    low[dim] = offset;
+    high[dim] = out.size(dim) - offset - part.size(dim);
+    offset += part.size(dim);
+    int p = r.emit(Op::Pad, {r.cast(r.value(part), out.dtype())}, out.sizes(),
+                   out.dtype(), low, high, interior);
+    total = total < 0 ? p : elementwise(r, Op::Add, {total, p});
+  }
+  r.bind(out, total);
+}
+
+void traceMatmul(trace::Recorder &r, const Tensor &a, const Tensor &b,
+                 const Tensor &out) {
+  r.bind(out, r.emit(Op::Matmul, {r.value(a), r.value(b)}, out.sizes(),
+                     out.dtype()));
+}
+
+} // namespace kiln::detail

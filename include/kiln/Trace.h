@@ -1,0 +1,214 @@
+//===- Trace.h - Recording eager execution as a graph -----------*- C++ -*-===//
+//
+// While a trace::Recorder is active on a thread, every eager op also records
+// itself as a node of a Graph of primitive ops (the kiln dialect's op set,
+// without MLIR). The compiler turns the Graph into kiln IR. Broadcasting,
+// type promotion and views are made explicit as they are recorded; in-place
+// writes rebind tensors to new values. Tensors the trace did not produce are
+// captured state, read by reference when the compiled code runs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef KILN_TRACE_H
+#define KILN_TRACE_H
+
+#include "kiln/Tensor.h"
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace kiln::trace {
+
+/// The recorded primitive ops; one per kiln dialect op.
+enum class Op {
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Sin,
+  Cos,
+  Tanh,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Max,
+  Min,
+  Cmp,
+  Select,
+  Cast,
+  Constant,
+  Broadcast,
+  ReduceSum,
+  ReduceMax,
+  Matmul,
+  Reshape,
+  Transpose,
+  Slice,
+  Pad,
+  Detach,
+  Backward,
+};
+const char *opName(Op op);
+
+/// Comparison predicates of Op::Cmp (the dialect's order).
+enum class Predicate { Eq = 0, Ne, Lt, Le, Gt, Ge };
+
+struct ValueType {
+  std::vector<int64_t> shape;
+  ScalarType dtype;
+};
+
+struct Node {
+  Op op;
+  std::vector<int> operands;
+  std::vector<int> results;
+  /// Op attributes: dims (reduce), permutation (transpose), starts/limits/
+  /// steps (slice), low/high/interior (pad).
+  std::vector<int64_t> attr[3];
+  /// The predicate of Cmp, keepdim of reductions, has-seed of Backward.
+  int64_t flag = 0;
+  /// The value of a Constant (contiguous).
+  Tensor payload;
+};
+
+/// A host-side condition the trace depended on, checked before a compiled
+/// call runs (optimizer state exists, a gradient is defined, ...).
+struct Guard {
+  std::function<bool()> holds;
+  std::string description;
+};
+
+/// A value the traced code read on the host (`item()`, tensor-to-bool): the
+/// compiled code recomputes it and the call is only valid if it matches.
+struct HostRead {
+  int value;
+  double observed;
+  std::string description;
+};
+
+/// The recorded program: a function of the user's tensor arguments and of
+/// the captured state, producing the user's results, the final values of
+/// state written in place, and the final `.grad` of parameters.
+struct Graph {
+  std::vector<ValueType> values;
+  std::vector<Node> nodes;
+  /// Values of the user's tensor arguments, in order.
+  std::vector<int> inputs;
+  /// Tensors read that the trace did not produce, with their values.
+  std::vector<std::pair<Tensor, int>> captured;
+  /// Captured tensors written in place, with their final value.
+  std::vector<std::pair<Tensor, int>> stateWrites;
+  /// Parameters whose `.grad` the trace set: final value, or -1 for None.
+  std::vector<std::pair<Tensor, int>> gradSlots;
+  /// Values returned to the user.
+  std::vector<int> outputs;
+  std::vector<HostRead> hostReads;
+  std::vector<Guard> guards;
+  /// Why the trace cannot be compiled (empty when it can).
+  std::string uncapturable;
+  /// Why the trace is valid only for the call that recorded it (it created
+  /// persistent state, e.g. optimizer buffers); the next call re-traces.
+  std::string notReusable;
+
+  /// A readable listing, for logs and tests.
+  std::string toString() const;
+};
+
+/// Records the eager ops of this thread while alive (not reentrant).
+class Recorder {
+public:
+  Recorder();
+  ~Recorder();
+  Recorder(const Recorder &) = delete;
+  Recorder &operator=(const Recorder &) = delete;
+
+  Graph &graph() { return graph_; }
+  Graph take();
+
+  /// Declares `t` a traced function argument.
+  void addInput(const Tensor &t);
+  /// Declares `t` a result of the traced function.
+  void addOutput(const Tensor &t);
+
+  /// The value `t` holds; an unknown tensor becomes captured state (or a
+  /// constant for a wrapped Python number).
+  int value(const Tensor &t);
+  /// `t` now holds value `v`.
+  void bind(const Tensor &t, int v);
+  /// `t` holds something the trace cannot express; using it fails the trace.
+  void poison(const Tensor &t, const std::string &what);
+  /// Whether the trace produced (or already captured) `t`.
+  bool knows(const Tensor &t) const;
+  /// Appends a node with one result of `shape`/`dtype`; returns the value.
+  int emit(Op op, std::vector<int> operands, IntArrayRef shape,
+           ScalarType dtype, std::vector<int64_t> attr0 = {},
+           std::vector<int64_t> attr1 = {}, std::vector<int64_t> attr2 = {},
+           int64_t flag = 0);
+  /// `v` cast to `dtype` (no node when it already has it).
+  int cast(int v, ScalarType dtype);
+  /// `v` broadcast to `shape` (no node when it already has it).
+  int broadcast(int v, IntArrayRef shape);
+  /// A constant holding a snapshot of `t`, bound to `t`.
+  int constant(const Tensor &t);
+  /// A splat constant.
+  int splat(double value, IntArrayRef shape, ScalarType dtype);
+  /// An in-place write: `target` now holds `v` (broadcast and cast to it).
+  void assign(const Tensor &target, int v);
+
+  /// Records `backward()` of `loss` with respect to `leaves`; binds each
+  /// leaf's new `.grad` tensor to its gradient (accumulated as eager does).
+  void backward(const Tensor &loss, const Tensor &seed,
+                const std::vector<std::shared_ptr<TensorImpl>> &leaves,
+                const std::vector<bool> &hadGrad);
+  /// zero_grad touched `param.grad`: set it to None (`cleared`) or zeroed it.
+  void touchGrad(const Tensor &param, bool cleared);
+  /// Guards on whether `param` has a gradient, unless the trace itself set
+  /// it (backward or zero_grad ran earlier in the trace).
+  void guardGradState(const Tensor &param);
+  /// Records a host read of one-element `t` whose value was `observed`.
+  void hostRead(const Tensor &t, double observed, const char *what);
+  void guard(std::function<bool()> holds, std::string description);
+  /// The trace cannot be compiled; the first reason is kept.
+  void fail(const std::string &reason);
+  void notReusable(const std::string &reason);
+
+private:
+  int newValue(IntArrayRef shape, ScalarType dtype);
+  void finishGradSlots();
+
+  Graph graph_;
+  std::unordered_map<const TensorImpl *, int> valueOf_;
+  /// Keeps every seen tensor alive so that impl addresses stay unique.
+  std::vector<Tensor> keepAlive_;
+  std::unordered_set<const TensorImpl *> captured_;
+  std::unordered_map<const TensorImpl *, std::string> poisoned_;
+  /// Parameters whose grad slot the trace touched, in first-touch order.
+  std::vector<Tensor> gradParams_;
+  std::unordered_set<const TensorImpl *> gradParamSet_;
+  std::unordered_set<const TensorImpl *> gradCleared_;
+  Recorder *previous_;
+};
+
+/// The active recorder of this thread, or null.
+Recorder *active();
+
+/// Suspends recording in a scope (the eager autograd engine's own ops).
+class Pause {
+public:
+  Pause();
+  ~Pause();
+  Pause(const Pause &) = delete;
+  Pause &operator=(const Pause &) = delete;
+
+private:
+  Recorder *saved_;
+};
+
+} // namespace kiln::trace
+
+#endif // KILN_TRACE_H
