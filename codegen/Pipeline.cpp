@@ -79,10 +79,12 @@ static LogicalResult linalgCopy(OpBuilder &b, Location loc, Value from,
 
 namespace {
 
-/// Returns a copy of every function argument a function returns.
-/// buffer-results-to-out-params{hoist-static-allocs} crashes in MLIR 19 on
-/// a returned block argument (it asks whether its defining op is an alloc);
-/// with a fresh alloc instead, the copy goes straight into the out-param.
+/// Returns a fresh copy of each function argument a function returns, and of
+/// each value it returns more than once. buffer-results-to-out-params
+/// {hoist-static-allocs} crashes in MLIR 19 on a returned block argument (it
+/// asks whether its defining op is an alloc) and on an alloc returned twice
+/// (the first out-parameter replaces it); with distinct allocs, every copy
+/// goes straight into its out-parameter.
 struct CopyReturnedArgumentsPass
     : PassWrapper<CopyReturnedArgumentsPass, OperationPass<func::FuncOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopyReturnedArgumentsPass)
@@ -92,13 +94,15 @@ struct CopyReturnedArgumentsPass
   void runOnOperation() override {
     getOperation().walk([](func::ReturnOp ret) {
       OpBuilder b(ret);
+      llvm::SmallPtrSet<Value, 8> seen;
       for (OpOperand &operand : ret->getOpOperands()) {
-        auto arg = dyn_cast<BlockArgument>(operand.get());
-        auto type = dyn_cast<MemRefType>(operand.get().getType());
-        if (!arg || !type)
+        Value value = operand.get();
+        auto type = dyn_cast<MemRefType>(value.getType());
+        bool fresh = seen.insert(value).second;
+        if (!type || (fresh && !isa<BlockArgument>(value)))
           continue;
         Value copy = b.create<memref::AllocOp>(ret.getLoc(), type);
-        b.create<linalg::CopyOp>(ret.getLoc(), arg, copy);
+        b.create<linalg::CopyOp>(ret.getLoc(), value, copy);
         operand.set(copy);
       }
     });

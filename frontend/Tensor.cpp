@@ -75,6 +75,8 @@ void Tensor::set_grad(const Tensor &g) const {
   if (g.defined())
     KILN_CHECK(g.sizes() == sizes(), "assigned grad has data of a different "
                                      "size");
+  if (auto *r = trace::active())
+    r->touchGrad(*this, !g.defined());
   mutable_grad() = g;
 }
 

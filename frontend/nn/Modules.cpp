@@ -1,5 +1,6 @@
 //===- Modules.cpp - Layers, containers and losses ------------------------===//
 #include "kiln/nn/Modules.h"
+#include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 
 #include <cmath>
@@ -44,6 +45,11 @@ DropoutImpl::DropoutImpl(const DropoutOptions &options) : options(options) {
 }
 
 Tensor DropoutImpl::forward(const Tensor &input) {
+  if (auto *r = trace::active()) {
+    bool training = is_training();
+    r->guard([this, training] { return is_training() == training; },
+             "a Dropout module's training flag");
+  }
   return functional::dropout(input, options.p(), is_training());
 }
 

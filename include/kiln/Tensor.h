@@ -68,6 +68,8 @@ public:
   const Tensor &requires_grad_(bool requiresGrad = true) const;
   /// The accumulated gradient; undefined until a backward reaches it.
   const Tensor &grad() const;
+  /// Direct access to the gradient slot; inside kiln::compile use
+  /// set_grad() (or zero_grad) so that the trace sees the assignment.
   Tensor &mutable_grad() const;
   void set_grad(const Tensor &g) const;
   const std::shared_ptr<autograd::Node> &grad_fn() const {
