@@ -64,10 +64,9 @@ test)
   ./build/consumer/kiln-consumer
   ;;
 bench)
-  configure build-bench -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON \
-    -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF -DKILN_BUILD_COMPILER=OFF
-  cmake --build build-bench -j "$jobs"
-  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 ./build-bench/bench/kiln-bench
+  configure build -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON
+  cmake --build build -j "$jobs"
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 ./build/bench/kiln-bench
   ;;
 *)
   echo "usage: $0 demo|test|bench" >&2

@@ -26,6 +26,31 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=transpose --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=slice --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=pad --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=neg --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=exp --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sin --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=cos --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=tanh --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=abs --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=log --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sqrt --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=add --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sub --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=mul --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=max --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=min --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=div --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=pow --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=select --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=broadcast --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_sum --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_max --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=matmul --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=bmm --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reshape --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=transpose --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=slice --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=pad --fd-check --backend=jit | FileCheck %s
 
 // CHECK: fd-check: ok
 

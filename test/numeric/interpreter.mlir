@@ -1,8 +1,11 @@
 // RUN: kiln-run %s --entry=affine | FileCheck %s --check-prefix=AFFINE
+// RUN: kiln-run %s --entry=affine --backend=jit | FileCheck %s --check-prefix=AFFINE
 // RUN: not kiln-run %s --entry=marker 2>&1 | FileCheck %s --check-prefix=MARKER
 // RUN: not kiln-run %s --entry=missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: rm -rf %t && mkdir -p %t && kiln-run %s --entry=affine --output-dir=%t
 // RUN: kiln-run %s --entry=consume --input=%t/out0.npy --input=%t/out1.npy | FileCheck %s --check-prefix=NPY
+// RUN: kiln-run %s --entry=consume --backend=jit --input=%t/out0.npy --input=%t/out1.npy | FileCheck %s --check-prefix=NPY
+// RUN: not kiln-run %s --entry=consume --backend=jit --input=%t/out1.npy --input=%t/out0.npy 2>&1 | FileCheck %s --check-prefix=BADINPUT
 // RUN: not kiln-run %s --entry=consume --input=%t/out1.npy --input=%t/out0.npy 2>&1 | FileCheck %s --check-prefix=BADINPUT
 // kiln-run executes kiln IR on the eager kernels and prints PyTorch's repr.
 

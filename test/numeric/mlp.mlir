@@ -1,5 +1,7 @@
 // RUN: kiln-opt %s -kiln-autodiff -canonicalize -cse | kiln-run --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --seed=3 --fd-check | FileCheck %s
+// RUN: kiln-run %s --backend=jit --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff -canonicalize -cse | kiln-run --seed=3 --backend=jit --fd-check | FileCheck %s
 // The seed MLP's loss, sum((relu(x w1) w2 - y)^2), in float64 on small
 // shapes: the gradients of kiln-autodiff with respect to every input equal
 // central finite differences.

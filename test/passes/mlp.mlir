@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s -kiln-autodiff -canonicalize -cse | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --backend=jit --compare-with=interp --rtol=1e-3 --atol=0.1
 // The seed MLP's loss: sum((relu(x w1) w2 - y)^2), differentiated with
 // respect to both weights.
 func.func @mlp_step(%x: tensor<64x1000xf32>, %y: tensor<64x10xf32>,

@@ -126,7 +126,23 @@ Runner makeRunner(Backend which, mlir::ModuleOp module,
         "jit: compiled '%s' in %.1f ms (MLIR pipeline %.1f ms, LLVM %.1f ms)\n",
         jit->name().c_str(), jit->compileSeconds() * 1e3,
         jit->pipelineSeconds() * 1e3, jit->llvmSeconds() * 1e3);
-  return [jit](const variable_list &args) { return (*jit)(args); };
+  return [jit, func](const variable_list &args) mutable {
+    // The interpreter's wording, so both backends report bad inputs alike.
+    auto types = func.getArgumentTypes();
+    KILN_CHECK(args.size() == types.size(), "kiln-run: '",
+               func.getSymName().str(), "' takes ", types.size(),
+               " inputs, got ", args.size());
+    for (size_t i = 0; i < args.size(); ++i) {
+      auto shape = mlir::cast<mlir::RankedTensorType>(types[i]).getShape();
+      ScalarType dtype = tools::dtypeOf(types[i]);
+      KILN_CHECK(args[i].sizes() == IntArrayRef(shape.data(), shape.size()) &&
+                     args[i].dtype() == dtype,
+                 "kiln-run: input ", i, " has shape ", args[i].sizes(),
+                 " and dtype ", args[i].dtype(), ", the function expects ",
+                 IntArrayRef(shape.data(), shape.size()), " ", dtype);
+    }
+    return (*jit)(args);
+  };
 }
 
 const char *backendName(Backend which) {
