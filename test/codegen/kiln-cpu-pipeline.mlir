@@ -1,6 +1,6 @@
 // RUN: kiln-opt %s -kiln-autodiff -convert-kiln-to-linalg -linalg-fuse-elementwise-ops | FileCheck %s --check-prefix=FUSED
 // RUN: kiln-opt %s -kiln-cpu-pipeline | FileCheck %s --check-prefix=LLVM
-// RUN: kiln-run %s --entry=chain --backend=jit --compare-with=interp | FileCheck %s --check-prefix=RUN
+// RUN: kiln-run %s --entry=chain --backend=jit --compare-with=interp | FileCheck %s --check-prefix=CMP
 // RUN: kiln-run %s --entry=step --backend=jit | FileCheck %s --check-prefix=GRAD
 
 // An elementwise chain and the reduction consuming it fuse into a single
@@ -25,7 +25,7 @@
 // LLVM-LABEL: llvm.func @step(
 // LLVM-NOT: kiln.backward
 // LLVM: llvm.return
-// RUN: compare: ok (1 results, 1 elements
+// CMP: compare: ok (1 results, 1 elements
 func.func @chain(%x: tensor<3x4xf32>, %w: tensor<3x4xf32>) -> tensor<f32> {
   %n = kiln.neg %x : tensor<3x4xf32>
   %e = kiln.exp %n : tensor<3x4xf32>

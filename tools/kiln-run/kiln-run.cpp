@@ -3,7 +3,7 @@
 //   kiln-run file.mlir [--entry=f] [--input=a.npy ...] [--seed=N]
 //            [--output-dir=dir] [--fd-check] [--backend=interp|jit]
 //            [--compare-with=interp|jit [--rtol=R --atol=A]]
-//            [--print-compile-time]
+//            [--print-compile-time] [--time-runs=N]
 //
 // Runs one function on the eager CPU kernels (--backend=interp, the
 // default), or compiled by the CPU pipeline and JIT (--backend=jit, which
@@ -31,6 +31,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <iostream>
@@ -71,6 +72,9 @@ static cl::opt<double> cmpRtol("rtol", cl::desc("--compare-with's rtol"),
                             cl::init(1e-5));
 static cl::opt<double> cmpAtol("atol", cl::desc("--compare-with's atol"),
                             cl::init(1e-6));
+static cl::opt<unsigned> timeRuns("time-runs",
+                                   cl::desc("also time N more runs"),
+                                   cl::init(0));
 static cl::opt<bool> printCompileTime("print-compile-time",
                                       cl::desc("report the JIT's compile time"),
                                       cl::init(false));
@@ -251,6 +255,18 @@ int main(int argc, char **argv) {
     if (fdCheck)
       return checkGradients(run, args);
     variable_list results = run(args);
+    if (timeRuns) {
+      auto start = std::chrono::steady_clock::now();
+      for (unsigned i = 0; i < timeRuns; ++i)
+        run(args);
+      double seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start)
+                           .count();
+      llvm::errs() << llvm::format("%s: %.3f ms per run (%u runs)\n",
+                                   backendName(backend),
+                                   seconds * 1e3 / timeRuns,
+                                   timeRuns.getValue());
+    }
     if (compareWith != Backend::None)
       return compareResults(results,
                             makeRunner(compareWith, *module, func)(args));
