@@ -10,8 +10,8 @@
 #include "codegen/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
@@ -30,8 +30,7 @@ namespace {
 constexpr const char *kEntrySymbol = "kiln_jit_entry";
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
@@ -92,8 +91,8 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name)
   registerCodegenDialects(registry);
   context->appendDialectRegistry(registry);
 
-  auto func = dyn_cast_or_null<func::FuncOp>(
-      SymbolTable::lookupSymbolIn(module, name));
+  auto func =
+      dyn_cast_or_null<func::FuncOp>(SymbolTable::lookupSymbolIn(module, name));
   KILN_CHECK(func && !func.isExternal(), "kiln-jit: no function named '", name,
              "'");
   FunctionType type = func.getFunctionType();
@@ -112,8 +111,7 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name)
   // Lower a copy holding only this function (the pipeline's cost grows with
   // the module, and kiln IR has no calls).
   OwningOpRef<ModuleOp> copy(module.clone());
-  for (auto other :
-       llvm::make_early_inc_range(copy->getOps<func::FuncOp>()))
+  for (auto other : llvm::make_early_inc_range(copy->getOps<func::FuncOp>()))
     if (other.getSymName() != name)
       other.erase();
   auto entry = cast<func::FuncOp>(SymbolTable::lookupSymbolIn(*copy, name));

@@ -38,8 +38,8 @@ RankedTensorType tensorType(Value v) {
 /// element type).
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                    TypedAttr value) {
-  Value empty = b.create<tensor::EmptyOp>(loc, type.getShape(),
-                                          type.getElementType());
+  Value empty =
+      b.create<tensor::EmptyOp>(loc, type.getShape(), type.getElementType());
   Value scalar = b.create<arith::ConstantOp>(loc, value);
   return b.create<linalg::FillOp>(loc, ValueRange{scalar}, ValueRange{empty})
       .getResult(0);
@@ -90,8 +90,8 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
     return b.create<arith::SIToFPOp>(loc, dst, v);
   }
   if (dst.isInteger(1)) {
-    Value zero = b.create<arith::ConstantOp>(
-        loc, cast<TypedAttr>(b.getZeroAttr(src)));
+    Value zero =
+        b.create<arith::ConstantOp>(loc, cast<TypedAttr>(b.getZeroAttr(src)));
     if (srcFloat) // NaN converts to true, as in PyTorch.
       return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v, zero);
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v, zero);
@@ -204,11 +204,11 @@ struct ElementwiseToGeneric : OpRewritePattern<KilnOp> {
     SmallVector<AffineMap> maps(
         op->getNumOperands(),
         rewriter.getMultiDimIdentityMap(resultType.getRank()));
-    Value result = buildGeneric(
-        rewriter, op.getLoc(), resultType, op->getOperands(), maps,
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          return fn(b, loc, op, args);
-        });
+    Value result =
+        buildGeneric(rewriter, op.getLoc(), resultType, op->getOperands(), maps,
+                     [&](OpBuilder &b, Location loc, ValueRange args) {
+                       return fn(b, loc, op, args);
+                     });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -335,8 +335,8 @@ struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
       identity = rewriter.getFloatAttr(
           element, -std::numeric_limits<double>::infinity());
     else
-      identity = rewriter.getIntegerAttr(element,
-                                         std::numeric_limits<int64_t>::min());
+      identity =
+          rewriter.getIntegerAttr(element, std::numeric_limits<int64_t>::min());
     Value init = filledTensor(rewriter, loc, accType, identity);
     SmallVector<AffineMap> maps = {
         rewriter.getMultiDimIdentityMap(rank),
@@ -351,8 +351,8 @@ struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
             r = binary<arith::AddFOp, arith::AddIOp>(b, l, op, args);
           b.create<linalg::YieldOp>(l, r);
         });
-    rewriter.replaceOp(op, reshapeTo(rewriter, loc, generic.getResult(0),
-                                     op.getType()));
+    rewriter.replaceOp(
+        op, reshapeTo(rewriter, loc, generic.getResult(0), op.getType()));
     return success();
   }
 };
@@ -368,8 +368,8 @@ struct MatmulToLinalg : OpRewritePattern<ir::MatmulOp> {
       rewriter.replaceOpWithNewOp<linalg::MatmulOp>(op, TypeRange{type}, ins,
                                                     ValueRange{init});
     else if (type.getRank() == 3)
-      rewriter.replaceOpWithNewOp<linalg::BatchMatmulOp>(
-          op, TypeRange{type}, ins, ValueRange{init});
+      rewriter.replaceOpWithNewOp<linalg::BatchMatmulOp>(op, TypeRange{type},
+                                                         ins, ValueRange{init});
     else
       return rewriter.notifyMatchFailure(op, "expects rank 2 or 3");
     return success();
@@ -381,8 +381,8 @@ struct TransposeToLinalg : OpRewritePattern<ir::TransposeOp> {
   LogicalResult matchAndRewrite(ir::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    Value init = rewriter.create<tensor::EmptyOp>(
-        op.getLoc(), type.getShape(), type.getElementType());
+    Value init = rewriter.create<tensor::EmptyOp>(op.getLoc(), type.getShape(),
+                                                  type.getElementType());
     auto transpose = rewriter.create<linalg::TransposeOp>(
         op.getLoc(), op.getInput(), init, op.getPermutation());
     rewriter.replaceOp(op, transpose->getResult(0));
@@ -409,15 +409,14 @@ struct PadToTensor : OpRewritePattern<ir::PadOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType in = tensorType(op.getInput()), type = op.getType();
-    bool interior = llvm::any_of(op.getInterior(), [](int64_t i) {
-      return i != 0;
-    });
+    bool interior =
+        llvm::any_of(op.getInterior(), [](int64_t i) { return i != 0; });
     if (!interior) {
       Value zero = rewriter.create<arith::ConstantOp>(
           loc, cast<TypedAttr>(rewriter.getZeroAttr(type.getElementType())));
       rewriter.replaceOpWithNewOp<tensor::PadOp>(
-          op, type, op.getInput(), getAsIndexOpFoldResult(getContext(),
-                                                          op.getLow()),
+          op, type, op.getInput(),
+          getAsIndexOpFoldResult(getContext(), op.getLow()),
           getAsIndexOpFoldResult(getContext(), op.getHigh()), zero);
       return success();
     }

@@ -34,6 +34,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
@@ -51,11 +52,10 @@ using namespace mlir;
 namespace kiln::codegen {
 
 void registerCodegenDialects(DialectRegistry &registry) {
-  registry.insert<ir::KilnDialect, affine::AffineDialect,
-                  arith::ArithDialect, bufferization::BufferizationDialect,
-                  cf::ControlFlowDialect, func::FuncDialect,
-                  linalg::LinalgDialect, LLVM::LLVMDialect, math::MathDialect,
-                  memref::MemRefDialect, scf::SCFDialect,
+  registry.insert<ir::KilnDialect, affine::AffineDialect, arith::ArithDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect,
+                  func::FuncDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
                   tensor::TensorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
@@ -109,6 +109,38 @@ struct CopyReturnedArgumentsPass
   }
 };
 
+/// Turns (batch) matmuls into generics whose loops run i, k, j (after the
+/// batch): the innermost loop then walks rows of B and C contiguously, so
+/// LLVM vectorizes it, where linalg's i, j, k order strides down B's
+/// columns.
+struct InterchangeMatmulLoopsPass
+    : PassWrapper<InterchangeMatmulLoopsPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InterchangeMatmulLoopsPass)
+  StringRef getArgument() const override {
+    return "kiln-interchange-matmul-loops";
+  }
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> matmuls;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+        matmuls.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : matmuls) {
+      bool batched = isa<linalg::BatchMatmulOp>(op);
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::GenericOp> generic =
+          linalg::generalizeNamedOp(rewriter, op);
+      if (failed(generic))
+        return signalPassFailure();
+      SmallVector<unsigned> order = batched ? SmallVector<unsigned>{0, 1, 3, 2}
+                                            : SmallVector<unsigned>{0, 2, 1};
+      if (failed(linalg::interchangeGenericOp(rewriter, *generic, order)))
+        return signalPassFailure();
+    }
+  }
+};
+
 } // namespace
 
 void buildKilnCpuPipeline(OpPassManager &pm) {
@@ -122,6 +154,8 @@ void buildKilnCpuPipeline(OpPassManager &pm) {
   pm.addPass(createLinalgElementwiseOpFusionPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(
+      std::make_unique<InterchangeMatmulLoopsPass>());
 
   // Buffers: arguments stay read-only (the caller's tensors), results
   // become out-parameters, and temporaries are freed.

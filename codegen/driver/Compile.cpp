@@ -15,7 +15,11 @@
 #include "kiln/autograd/GradMode.h"
 #include "tools/Registration.h"
 
+#include "passes/Passes.h"
+
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <chrono>
@@ -51,9 +55,11 @@ void logLine(const std::string &name, const std::string &what) {
 }
 
 /// KILN_DUMP_IR=<dir>: the IR of each stage of each specialization.
+const char *dumpDir() { return std::getenv("KILN_DUMP_IR"); }
+
 void dump(const std::string &name, size_t spec, const char *stage,
           mlir::ModuleOp module) {
-  const char *dir = std::getenv("KILN_DUMP_IR");
+  const char *dir = dumpDir();
   if (!dir)
     return;
   std::string path = std::string(dir) + "/" + name + "." +
@@ -181,6 +187,17 @@ struct CompiledFunction::Impl {
     mlir::OwningOpRef<mlir::ModuleOp> module =
         codegen::importTrace(context, graph, options.name, spec->layout);
     dump(options.name, id, "0-traced", *module);
+    if (dumpDir()) {
+      // The gradient IR as kiln-opt -kiln-autodiff -canonicalize -cse shows
+      // it; the JIT lowers its own copy.
+      mlir::OwningOpRef<mlir::ModuleOp> copy = module->clone();
+      mlir::PassManager pm(&context);
+      pm.addPass(passes::createKilnAutodiff());
+      pm.addPass(mlir::createCanonicalizerPass());
+      pm.addPass(mlir::createCSEPass());
+      if (mlir::succeeded(pm.run(*copy)))
+        dump(options.name, id, "1-differentiated", *copy);
+    }
     try {
       spec->code = std::make_unique<codegen::JitFunction>(*module,
                                                           options.name);

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 #include <kiln/kiln.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 using namespace kiln;
@@ -306,6 +308,32 @@ TEST(Compile, DropoutInTrainingRunsEagerly) {
   h(x);
   EXPECT_DOUBLE_EQ(h(x).item<double>(), 100.0);
   EXPECT_EQ(h.stats().hits, 1u);
+}
+
+TEST(Compile, DumpsTheIrOfEachStage) {
+  std::string dir = ::testing::TempDir() + "kiln_dump";
+  std::filesystem::create_directories(dir);
+  setenv("KILN_DUMP_IR", dir.c_str(), 1);
+  Tensor w = randn({3, 2}, requires_grad());
+  auto g = compile(
+      [&](Tensor x) {
+        Tensor loss = x.mm(w).tanh().sum();
+        w.set_grad(Tensor());
+        loss.backward();
+        return loss;
+      },
+      CompileOptions{8, "dumped"});
+  g(randn({4, 3}));
+  unsetenv("KILN_DUMP_IR");
+  auto read = [&](const std::string &stage) {
+    std::ifstream in(dir + "/dumped.0." + stage + ".mlir");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string traced = read("0-traced"), grads = read("1-differentiated");
+  EXPECT_NE(traced.find("kiln.backward"), std::string::npos) << traced;
+  EXPECT_NE(traced.find("kiln.tanh"), std::string::npos) << traced;
+  EXPECT_EQ(grads.find("kiln.backward"), std::string::npos) << grads;
+  EXPECT_NE(grads.find("kiln.transpose"), std::string::npos) << grads;
 }
 
 TEST(Compile, RequiresGradOfInputsIsPartOfTheKey) {

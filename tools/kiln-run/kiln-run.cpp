@@ -59,22 +59,22 @@ static cl::opt<double> fdAtol("fd-atol", cl::init(1e-5));
 static cl::opt<double> fdRtol("fd-rtol", cl::init(1e-4));
 
 enum class Backend { None, Interp, Jit };
-static cl::opt<Backend> backend(
-    "backend", cl::desc("how to run the function"), cl::init(Backend::Interp),
-    cl::values(clEnumValN(Backend::Interp, "interp", "eager kernels"),
-               clEnumValN(Backend::Jit, "jit", "CPU code generation")));
+static cl::opt<Backend>
+    backend("backend", cl::desc("how to run the function"),
+            cl::init(Backend::Interp),
+            cl::values(clEnumValN(Backend::Interp, "interp", "eager kernels"),
+                       clEnumValN(Backend::Jit, "jit", "CPU code generation")));
 static cl::opt<Backend> compareWith(
     "compare-with", cl::desc("also run this backend and compare the results"),
     cl::init(Backend::None),
     cl::values(clEnumValN(Backend::Interp, "interp", "eager kernels"),
                clEnumValN(Backend::Jit, "jit", "CPU code generation")));
 static cl::opt<double> cmpRtol("rtol", cl::desc("--compare-with's rtol"),
-                            cl::init(1e-5));
+                               cl::init(1e-5));
 static cl::opt<double> cmpAtol("atol", cl::desc("--compare-with's atol"),
-                            cl::init(1e-6));
-static cl::opt<unsigned> timeRuns("time-runs",
-                                   cl::desc("also time N more runs"),
-                                   cl::init(0));
+                               cl::init(1e-6));
+static cl::opt<unsigned>
+    timeRuns("time-runs", cl::desc("also time N more runs"), cl::init(0));
 static cl::opt<bool> printCompileTime("print-compile-time",
                                       cl::desc("report the JIT's compile time"),
                                       cl::init(false));
@@ -123,8 +123,8 @@ Runner makeRunner(Backend which, mlir::ModuleOp module,
     return [func](const variable_list &args) {
       return tools::interpret(func, args);
     };
-  auto jit = std::make_shared<codegen::JitFunction>(module,
-                                                    func.getSymName().str());
+  auto jit =
+      std::make_shared<codegen::JitFunction>(module, func.getSymName().str());
   if (printCompileTime)
     llvm::errs() << llvm::format(
         "jit: compiled '%s' in %.1f ms (MLIR pipeline %.1f ms, LLVM %.1f ms)\n",
@@ -156,8 +156,8 @@ const char *backendName(Backend which) {
 /// Checks that `got` (from --backend) and `want` (from --compare-with)
 /// agree element by element.
 int compareResults(const variable_list &got, const variable_list &want) {
-  KILN_CHECK(got.size() == want.size(), "kiln-run --compare-with: ",
-             got.size(), " results against ", want.size());
+  KILN_CHECK(got.size() == want.size(), "kiln-run --compare-with: ", got.size(),
+             " results against ", want.size());
   int64_t elements = 0;
   double worst = 0;
   for (size_t i = 0; i < got.size(); ++i) {
@@ -232,7 +232,8 @@ int checkGradients(const Runner &run, const variable_list &args) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv, "kiln IR runner: reference interpreter or CPU JIT\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "kiln IR runner: reference interpreter or CPU JIT\n");
   mlir::DialectRegistry registry;
   registerKilnDialects(registry);
   mlir::MLIRContext context(registry);
@@ -262,10 +263,9 @@ int main(int argc, char **argv) {
       double seconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - start)
                            .count();
-      llvm::errs() << llvm::format("%s: %.3f ms per run (%u runs)\n",
-                                   backendName(backend),
-                                   seconds * 1e3 / timeRuns,
-                                   timeRuns.getValue());
+      llvm::errs() << llvm::format(
+          "%s: %.3f ms per run (%u runs)\n", backendName(backend),
+          seconds * 1e3 / timeRuns, timeRuns.getValue());
     }
     if (compareWith != Backend::None)
       return compareResults(results,
