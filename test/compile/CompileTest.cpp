@@ -155,6 +155,95 @@ TEST(Compile, SeedAutogradMlpWithManualUpdates) {
       6);
 }
 
+TEST(Compile, SeedSequentialWithManualUpdates) {
+  expectCompiledMatchesEager(
+      [] {
+        auto x = randn({16, 20}), y = randn({16, 5});
+        auto model = std::make_shared<nn::Sequential>(
+            nn::Linear(20, 10), nn::ReLU(), nn::Linear(10, 5));
+        auto loss = std::make_shared<nn::MSELoss>(
+            nn::MSELossOptions().reduction(kSum));
+        Step step = [=](int) {
+          Tensor l = (*loss)((*model)(x), y);
+          (*model)->zero_grad();
+          l.backward();
+          NoGradGuard noGrad;
+          for (Tensor &p : (*model)->parameters())
+            p -= 1e-3 * p.grad();
+          return l;
+        };
+        Params params = [=] { return (*model)->parameters(); };
+        return std::make_pair(step, params);
+      },
+      6);
+}
+
+TEST(Compile, SeedManualBackpropWithoutAutograd) {
+  // The tutorial's NumPy-style network: gradients by hand, including
+  // grad_h[h < 0] = 0.
+  expectCompiledMatchesEager(
+      [] {
+        auto x = randn({16, 20}), y = randn({16, 5});
+        auto w1 = std::make_shared<Tensor>(randn({20, 10}));
+        auto w2 = std::make_shared<Tensor>(randn({10, 5}));
+        Step step = [=](int) {
+          Tensor h = x.mm(*w1);
+          Tensor hRelu = h.clamp(0);
+          Tensor yPred = hRelu.mm(*w2);
+          Tensor l = (yPred - y).pow(2).sum();
+          Tensor gradYPred = 2.0 * (yPred - y);
+          Tensor gradW2 = hRelu.t().mm(gradYPred);
+          Tensor gradH = gradYPred.mm(w2->t()).clone();
+          gradH.index_put_({h < 0}, 0);
+          Tensor gradW1 = x.t().mm(gradH);
+          *w1 -= 1e-4 * gradW1;
+          *w2 -= 1e-4 * gradW2;
+          return l;
+        };
+        Params params = [=] { return std::vector<Tensor>{*w1, *w2}; };
+        return std::make_pair(step, params);
+      },
+      6);
+}
+
+struct MyReLU : autograd::Function<MyReLU> {
+  static Tensor forward(autograd::AutogradContext *ctx, Tensor input) {
+    ctx->save_for_backward({input});
+    return input.clamp(0);
+  }
+  static variable_list backward(autograd::AutogradContext *ctx,
+                                variable_list grads) {
+    Tensor input = ctx->get_saved_variables()[0];
+    Tensor g = grads[0].clone();
+    g.index_put_({input < 0}, 0);
+    return {g};
+  }
+};
+
+TEST(Compile, CustomFunctionRunsEagerlyWithEagerResults) {
+  // A custom Function's backward is not traced yet: the step falls back to
+  // eager, so results are eager's exactly.
+  expectCompiledMatchesEager(
+      [] {
+        auto x = randn({8, 6}), y = randn({8, 3});
+        auto w1 = std::make_shared<Tensor>(randn({6, 4}, requires_grad()));
+        auto w2 = std::make_shared<Tensor>(randn({4, 3}, requires_grad()));
+        Step step = [=](int) {
+          Tensor l = (MyReLU::apply(x.mm(*w1)).mm(*w2) - y).pow(2).sum();
+          w1->set_grad(Tensor());
+          w2->set_grad(Tensor());
+          l.backward();
+          NoGradGuard noGrad;
+          *w1 -= 1e-3 * w1->grad();
+          *w2 -= 1e-3 * w2->grad();
+          return l;
+        };
+        Params params = [=] { return std::vector<Tensor>{*w1, *w2}; };
+        return std::make_pair(step, params);
+      },
+      4, /*minHits=*/0);
+}
+
 TEST(Compile, SeedLinearRegressionWithNewInputsEachCall) {
   // The seed's regression: batch 1, a fresh input every call (an argument).
   std::vector<double> losses[2];
