@@ -458,7 +458,7 @@ struct ConvertKilnToLinalgPass
       return signalPassFailure();
 
     WalkResult left = module.walk([](Operation *op) {
-      if (!isa<ir::KilnDialect>(op->getDialect()))
+      if (!isa_and_nonnull<ir::KilnDialect>(op->getDialect()))
         return WalkResult::advance();
       op->emitOpError() << "could not be lowered to linalg";
       return WalkResult::interrupt();

@@ -157,8 +157,8 @@ void buildKilnCpuPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(
       std::make_unique<InterchangeMatmulLoopsPass>());
 
-  // Buffers: arguments stay read-only (the caller's tensors), results
-  // become out-parameters, and temporaries are freed.
+  // Buffers: results become out-parameters and temporaries are freed.
+  // (JitFunction also marks the arguments, the caller's tensors, read-only.)
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   bufferization.setFunctionBoundaryTypeConversion(

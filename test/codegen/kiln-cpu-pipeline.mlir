@@ -2,6 +2,7 @@
 // RUN: kiln-opt %s -kiln-cpu-pipeline | FileCheck %s --check-prefix=LLVM
 // RUN: kiln-run %s --entry=chain --backend=jit --compare-with=interp | FileCheck %s --check-prefix=CMP
 // RUN: kiln-run %s --entry=step --backend=jit | FileCheck %s --check-prefix=GRAD
+// RUN: kiln-run %s --entry=chain --backend=jit --print-compile-time --time-runs=3 2>&1 | FileCheck %s --check-prefix=TIME
 
 // An elementwise chain and the reduction consuming it fuse into a single
 // linalg.generic.
@@ -26,6 +27,9 @@
 // LLVM-NOT: kiln.backward
 // LLVM: llvm.return
 // CMP: compare: ok (1 results, 1 elements
+
+// TIME: jit: compiled 'chain' in {{[0-9.]+}} ms (MLIR pipeline {{[0-9.]+}} ms, LLVM {{[0-9.]+}} ms)
+// TIME: jit: {{[0-9.]+}} ms per run (3 runs)
 func.func @chain(%x: tensor<3x4xf32>, %w: tensor<3x4xf32>) -> tensor<f32> {
   %n = kiln.neg %x : tensor<3x4xf32>
   %e = kiln.exp %n : tensor<3x4xf32>
