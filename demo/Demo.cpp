@@ -43,8 +43,7 @@ Run train(bool compiled) {
   kiln::Tensor x = kiln::randn({N, DIn});
   kiln::Tensor y = kiln::randn({N, DOut});
   TwoLayerNet model(DIn, H, DOut);
-  kiln::nn::MSELoss criterion(
-      kiln::nn::MSELossOptions().reduction(kiln::kSum));
+  kiln::nn::MSELoss criterion(kiln::nn::MSELossOptions().reduction(kiln::kSum));
   kiln::optim::SGD optimizer(model->parameters(),
                              kiln::optim::SGDOptions(1e-4));
   auto body = [&](kiln::Tensor x, kiln::Tensor y) {

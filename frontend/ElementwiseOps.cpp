@@ -313,10 +313,9 @@ Tensor Tensor::clamp(std::optional<Scalar> min,
                  min ? min->toDouble() : 0, max.has_value(),
                  max ? max->toDouble() : 0);
   if (auto *r = trace::active())
-    traceClamp(*r, *this,
-               min ? std::optional<double>(min->toDouble()) : std::nullopt,
-               max ? std::optional<double>(max->toDouble()) : std::nullopt,
-               out);
+    traceClamp(
+        *r, *this, min ? std::optional<double>(min->toDouble()) : std::nullopt,
+        max ? std::optional<double>(max->toDouble()) : std::nullopt, out);
   if (autograd::anyRequiresGrad({this})) {
     const char *name = min && max ? "ClampBackward1"
                        : min      ? "ClampMinBackward0"

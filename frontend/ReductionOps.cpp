@@ -199,7 +199,6 @@ std::tuple<Tensor, Tensor> extremumDimEager(const Tensor &self, int64_t dim,
   return {values, indices};
 }
 
-
 std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
                                        bool keepdim, bool isMax) {
   std::tuple<Tensor, Tensor> result;

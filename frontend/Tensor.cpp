@@ -1,7 +1,7 @@
 //===- Tensor.cpp - Tensor metadata, autograd accessors, conversions ------===//
 #include "kiln/Tensor.h"
-#include "kiln/Trace.h"
 #include "OpsCommon.h"
+#include "kiln/Trace.h"
 
 #include <cmath>
 
@@ -87,8 +87,8 @@ Tensor Tensor::detach() const {
   alias.impl().isView = impl().isView;
   alias.impl().viewBase.reset();
   if (auto *r = trace::active())
-    r->bind(alias, r->emit(trace::Op::Detach, {r->value(*this)}, sizes(),
-                           dtype()));
+    r->bind(alias,
+            r->emit(trace::Op::Detach, {r->value(*this)}, sizes(), dtype()));
   return alias;
 }
 

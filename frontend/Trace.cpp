@@ -17,12 +17,12 @@ Pause::~Pause() { current = saved_; }
 
 const char *opName(Op op) {
   static const char *names[] = {
-      "neg",       "exp",        "log",        "sqrt",      "abs",
-      "sin",       "cos",        "tanh",       "add",       "sub",
-      "mul",       "div",        "pow",        "max",       "min",
-      "cmp",       "select",     "cast",       "constant",  "broadcast",
-      "reduce_sum", "reduce_max", "matmul",     "reshape",   "transpose",
-      "slice",     "pad",        "detach",     "backward"};
+      "neg",        "exp",        "log",    "sqrt",     "abs",
+      "sin",        "cos",        "tanh",   "add",      "sub",
+      "mul",        "div",        "pow",    "max",      "min",
+      "cmp",        "select",     "cast",   "constant", "broadcast",
+      "reduce_sum", "reduce_max", "matmul", "reshape",  "transpose",
+      "slice",      "pad",        "detach", "backward"};
   return names[static_cast<int>(op)];
 }
 
@@ -197,7 +197,8 @@ void Recorder::backward(const Tensor &loss, const Tensor &seed,
       // The eager engine added in place, so the grad tensor is unchanged
       // but its old value is the one before this backward.
       Tensor old = p.grad();
-      bool fromTrace = knows(old) && !captured_.count(old.getIntrusivePtr().get());
+      bool fromTrace =
+          knows(old) && !captured_.count(old.getIntrusivePtr().get());
       if (!fromTrace && !gradCleared_.count(key)) {
         std::weak_ptr<TensorImpl> weak = p.getIntrusivePtr();
         guard(
@@ -309,7 +310,8 @@ std::string Graph::toString() const {
     os << " %" << w.second;
   os << "\ngrads:";
   for (auto &g : gradSlots)
-    os << " " << (g.second < 0 ? std::string("None") : "%" + std::to_string(g.second));
+    os << " "
+       << (g.second < 0 ? std::string("None") : "%" + std::to_string(g.second));
   os << "\n";
   return os.str();
 }

@@ -106,8 +106,8 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
     // 1 / (1 + exp(-x))
     int one = r.splat(1, shape, t);
     int e = elementwise(r, Op::Exp, {elementwise(r, Op::Neg, {x})});
-    return r.bind(out, elementwise(r, Op::Div,
-                                   {one, elementwise(r, Op::Add, {one, e})}));
+    return r.bind(
+        out, elementwise(r, Op::Div, {one, elementwise(r, Op::Add, {one, e})}));
   }
   case UnaryOp::Relu: {
     // x > 0 ? x : 0, so that the gradient at 0 is 0 as in PyTorch.
@@ -123,8 +123,8 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
   }
   case UnaryOp::LogicalNot: {
     int b = r.cast(x, kBool);
-    return r.bind(out, select(r, b, r.splat(0, shape, kBool),
-                              r.splat(1, shape, kBool)));
+    return r.bind(
+        out, select(r, b, r.splat(0, shape, kBool), r.splat(1, shape, kBool)));
   }
   }
 }
@@ -155,8 +155,7 @@ void traceReduce(trace::Recorder &r, Op op, const Tensor &in, IntArrayRef dims,
   int x = r.cast(r.value(in), out.dtype());
   int v = r.emit(op, {x}, keepShape, out.dtype(), dims.vec(), {}, {}, 1);
   if (divisor != 1)
-    v = elementwise(r, Op::Div,
-                    {v, r.splat(divisor, keepShape, out.dtype())});
+    v = elementwise(r, Op::Div, {v, r.splat(divisor, keepShape, out.dtype())});
   if (IntArrayRef(keepShape) != out.sizes())
     v = r.emit(Op::Reshape, {v}, out.sizes(), out.dtype());
   r.bind(out, v);

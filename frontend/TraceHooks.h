@@ -20,9 +20,8 @@ void traceBinary(trace::Recorder &r, runtime::BinaryOp op, const Tensor &a,
                  const Tensor &b, ScalarType computeType, const Tensor &out);
 void traceUnary(trace::Recorder &r, runtime::UnaryOp op, const Tensor &in,
                 const Tensor &out);
-void traceClamp(trace::Recorder &r, const Tensor &in,
-                std::optional<double> lo, std::optional<double> hi,
-                const Tensor &out);
+void traceClamp(trace::Recorder &r, const Tensor &in, std::optional<double> lo,
+                std::optional<double> hi, const Tensor &out);
 /// out = cond ? a : b, all broadcast to out.
 void traceSelect(trace::Recorder &r, const Tensor &cond, const Tensor &a,
                  const Tensor &b, const Tensor &out);

@@ -108,10 +108,12 @@ Tensor viewImpl(const Tensor &self, IntArrayRef shape, const char *name) {
              "(at least one dimension spans across two contiguous subspaces). "
              "Use .reshape(...) instead.");
   std::vector<int64_t> inShape = self.sizes().vec();
-  return traced(withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
-                  name,
-                  [inShape](const Tensor &g) { return g.reshape(inShape); }),
-                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, self, out); });
+  return traced(
+      withGrad(makeAlias(self, size, *strides, self.storage_offset()), self,
+               name, [inShape](const Tensor &g) { return g.reshape(inShape); }),
+      [&](trace::Recorder &r, const Tensor &out) {
+        traceReshape(r, self, out);
+      });
 }
 
 } // namespace
@@ -152,9 +154,15 @@ Tensor Tensor::transpose(int64_t d0, int64_t d1) const {
   std::swap(sz[d0], sz[d1]);
   std::swap(st[d0], st[d1]);
   return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "TransposeBackward0",
-                  [=](const Tensor &g) { return g.transpose(d0, d1); }),
-                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> perm(dim()); for (int64_t i = 0; i < dim(); ++i) perm[i] = i; std::swap(perm[d0], perm[d1]); tracePermute(r, *this, perm, out); });
+                         "TransposeBackward0",
+                         [=](const Tensor &g) { return g.transpose(d0, d1); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  std::vector<int64_t> perm(dim());
+                  for (int64_t i = 0; i < dim(); ++i)
+                    perm[i] = i;
+                  std::swap(perm[d0], perm[d1]);
+                  tracePermute(r, *this, perm, out);
+                });
 }
 
 Tensor Tensor::t() const {
@@ -170,13 +178,13 @@ Tensor Tensor::t() const {
                   [&](trace::Recorder &r, const Tensor &out) {
                     traceReshape(r, *this, out);
                   });
-  return traced(
-      withGrad(makeAlias(*this, {size(1), size(0)}, {stride(1), stride(0)},
-                         storage_offset()),
-               *this, "TBackward0", [](const Tensor &g) { return g.t(); }),
-      [&](trace::Recorder &r, const Tensor &out) {
-        tracePermute(r, *this, {1, 0}, out);
-      });
+  return traced(withGrad(makeAlias(*this, {size(1), size(0)},
+                                   {stride(1), stride(0)}, storage_offset()),
+                         *this, "TBackward0",
+                         [](const Tensor &g) { return g.t(); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  tracePermute(r, *this, {1, 0}, out);
+                });
 }
 
 Tensor Tensor::permute(IntArrayRef dims) const {
@@ -195,10 +203,16 @@ Tensor Tensor::permute(IntArrayRef dims) const {
     st[i] = stride(d);
     inverse[d] = i;
   }
-  return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "PermuteBackward0",
-                  [inverse](const Tensor &g) { return g.permute(inverse); }),
-                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> perm; for (int64_t d : dims) perm.push_back(wrapDim(d, dim())); tracePermute(r, *this, perm, out); });
+  return traced(
+      withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
+               "PermuteBackward0",
+               [inverse](const Tensor &g) { return g.permute(inverse); }),
+      [&](trace::Recorder &r, const Tensor &out) {
+        std::vector<int64_t> perm;
+        for (int64_t d : dims)
+          perm.push_back(wrapDim(d, dim()));
+        tracePermute(r, *this, perm, out);
+      });
 }
 
 Tensor Tensor::squeeze() const {
@@ -210,9 +224,11 @@ Tensor Tensor::squeeze() const {
     }
   std::vector<int64_t> in = sizes().vec();
   return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "SqueezeBackward0",
-                  [in](const Tensor &g) { return g.reshape(in); }),
-                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
+                         "SqueezeBackward0",
+                         [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  traceReshape(r, *this, out);
+                });
 }
 
 Tensor Tensor::squeeze(int64_t d) const {
@@ -223,9 +239,11 @@ Tensor Tensor::squeeze(int64_t d) const {
     st.erase(st.begin() + d);
   }
   return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "SqueezeBackward1",
-                  [in](const Tensor &g) { return g.reshape(in); }),
-                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
+                         "SqueezeBackward1",
+                         [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  traceReshape(r, *this, out);
+                });
 }
 
 Tensor Tensor::unsqueeze(int64_t d) const {
@@ -235,9 +253,11 @@ Tensor Tensor::unsqueeze(int64_t d) const {
   sz.insert(sz.begin() + d, 1);
   st.insert(st.begin() + d, newStride);
   return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "UnsqueezeBackward0",
-                  [in](const Tensor &g) { return g.reshape(in); }),
-                [&](trace::Recorder &r, const Tensor &out) { traceReshape(r, *this, out); });
+                         "UnsqueezeBackward0",
+                         [in](const Tensor &g) { return g.reshape(in); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  traceReshape(r, *this, out);
+                });
 }
 
 Tensor Tensor::expand(IntArrayRef size, bool) const {
@@ -270,9 +290,11 @@ Tensor Tensor::expand(IntArrayRef size, bool) const {
   }
   std::vector<int64_t> in = sizes().vec();
   return traced(withGrad(makeAlias(*this, sz, st, storage_offset()), *this,
-                  "ExpandBackward0",
-                  [in](const Tensor &g) { return sumTo(g, in); }),
-                [&](trace::Recorder &r, const Tensor &out) { r.bind(out, r.broadcast(r.value(*this), out.sizes())); });
+                         "ExpandBackward0",
+                         [in](const Tensor &g) { return sumTo(g, in); }),
+                [&](trace::Recorder &r, const Tensor &out) {
+                  r.bind(out, r.broadcast(r.value(*this), out.sizes()));
+                });
 }
 
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
@@ -291,13 +313,17 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
   std::vector<int64_t> sz = sizes().vec(), st = strides().vec(), in = sz;
   sz[d] = (e - s + step - 1) / step;
   st[d] *= step;
-  return traced(withGrad(makeAlias(*this, sz, st, storage_offset() + s * stride(d)),
-                  *this, "SliceBackward0", [=](const Tensor &g) {
-                    Tensor full = zeros(in, g.dtype());
-                    full.slice(d, s, e, step).copy_(g);
-                    return full;
-                  }),
-                [&](trace::Recorder &r, const Tensor &out) { traceSlice(r, *this, d, s, e, step, out); });
+  return traced(
+      withGrad(makeAlias(*this, sz, st, storage_offset() + s * stride(d)),
+               *this, "SliceBackward0",
+               [=](const Tensor &g) {
+                 Tensor full = zeros(in, g.dtype());
+                 full.slice(d, s, e, step).copy_(g);
+                 return full;
+               }),
+      [&](trace::Recorder &r, const Tensor &out) {
+        traceSlice(r, *this, d, s, e, step, out);
+      });
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
@@ -323,13 +349,24 @@ Tensor Tensor::select(int64_t d, int64_t index) const {
   int64_t off = storage_offset() + index * st[d];
   sz.erase(sz.begin() + d);
   st.erase(st.begin() + d);
-  return traced(withGrad(makeAlias(*this, sz, st, off), *this, "SelectBackward0",
-                  [=](const Tensor &g) {
-                    Tensor full = zeros(in, g.dtype());
-                    full.select(d, index).copy_(g);
-                    return full;
-                  }),
-                [&](trace::Recorder &r, const Tensor &out) { std::vector<int64_t> shape = sizes().vec(); shape[d] = 1; std::vector<int64_t> starts(dim(), 0), limits = sizes().vec(), steps(dim(), 1); starts[d] = index; limits[d] = index + 1; int v = r.emit(trace::Op::Slice, {r.value(*this)}, shape, dtype(), starts, limits, steps); r.bind(out, r.emit(trace::Op::Reshape, {v}, out.sizes(), dtype())); });
+  return traced(
+      withGrad(makeAlias(*this, sz, st, off), *this, "SelectBackward0",
+               [=](const Tensor &g) {
+                 Tensor full = zeros(in, g.dtype());
+                 full.select(d, index).copy_(g);
+                 return full;
+               }),
+      [&](trace::Recorder &r, const Tensor &out) {
+        std::vector<int64_t> shape = sizes().vec();
+        shape[d] = 1;
+        std::vector<int64_t> starts(dim(), 0), limits = sizes().vec(),
+                                               steps(dim(), 1);
+        starts[d] = index;
+        limits[d] = index + 1;
+        int v = r.emit(trace::Op::Slice, {r.value(*this)}, shape, dtype(),
+                       starts, limits, steps);
+        r.bind(out, r.emit(trace::Op::Reshape, {v}, out.sizes(), dtype()));
+      });
 }
 
 // --- Indexing

@@ -166,8 +166,8 @@ struct CompiledFunction::Impl {
     ++stats.traces;
     if (!graph.uncapturable.empty()) {
       eagerOnly[key] = graph.uncapturable;
-      logLine(options.name, "runs eagerly: the trace contains " +
-                                graph.uncapturable);
+      logLine(options.name,
+              "runs eagerly: the trace contains " + graph.uncapturable);
       return results;
     }
     if (!graph.notReusable.empty()) {
@@ -199,8 +199,8 @@ struct CompiledFunction::Impl {
         dump(options.name, id, "1-differentiated", *copy);
     }
     try {
-      spec->code = std::make_unique<codegen::JitFunction>(*module,
-                                                          options.name);
+      spec->code =
+          std::make_unique<codegen::JitFunction>(*module, options.name);
     } catch (const Error &e) {
       eagerOnly[key] = e.what();
       logLine(options.name,
@@ -247,10 +247,9 @@ CompiledFunction::call(const variable_list &inputs,
     }
   }
   if (m.stats.traces > 0)
-    logLine(m.options.name, specs.empty()
-                                ? "tracing a new specialization (key " + key +
-                                      ")"
-                                : "re-tracing after a guard failure");
+    logLine(m.options.name,
+            specs.empty() ? "tracing a new specialization (key " + key + ")"
+                          : "re-tracing after a guard failure");
   return m.traceAndCompile(key, inputs, runEagerly);
 }
 

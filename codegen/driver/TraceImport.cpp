@@ -34,8 +34,8 @@ DenseElementsAttr constantAttr(RankedTensorType type, const Tensor &payload) {
   int64_t n = payload.numel();
   switch (payload.dtype()) {
   case kFloat:
-    return DenseElementsAttr::get(
-        type, llvm::ArrayRef(payload.data_ptr<float>(), n));
+    return DenseElementsAttr::get(type,
+                                  llvm::ArrayRef(payload.data_ptr<float>(), n));
   case kDouble:
     return DenseElementsAttr::get(
         type, llvm::ArrayRef(payload.data_ptr<double>(), n));
@@ -96,8 +96,8 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
 
   for (size_t index = 0; index < g.nodes.size(); ++index) {
     const trace::Node &n = g.nodes[index];
-    Location at = NameLoc::get(
-        b.getStringAttr("trace#" + std::to_string(index)), loc);
+    Location at =
+        NameLoc::get(b.getStringAttr("trace#" + std::to_string(index)), loc);
     auto in = [&](size_t i) { return env[n.operands[i]]; };
     RankedTensorType type = typeOf(ctx, g.values[n.results[0]]);
     auto ints = [&](int k) { return b.getDenseI64ArrayAttr(n.attr[k]); };
@@ -131,8 +131,8 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
       KILN_BINARY(Min, MinOp)
 #undef KILN_BINARY
     case Op::Cmp:
-      result = b.create<ir::CmpOp>(
-          at, static_cast<ir::CmpPredicate>(n.flag), in(0), in(1));
+      result = b.create<ir::CmpOp>(at, static_cast<ir::CmpPredicate>(n.flag),
+                                   in(0), in(1));
       break;
     case Op::Select:
       result = b.create<ir::SelectOp>(at, in(0), in(1), in(2));
@@ -141,8 +141,8 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
       result = b.create<ir::CastOp>(at, type, in(0));
       break;
     case Op::Constant:
-      result = b.create<ir::ConstantOp>(at, type,
-                                        constantAttr(type, n.payload));
+      result =
+          b.create<ir::ConstantOp>(at, type, constantAttr(type, n.payload));
       break;
     case Op::Broadcast:
       result = b.create<ir::BroadcastOp>(at, type, in(0));
@@ -165,20 +165,19 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
       result = b.create<ir::TransposeOp>(at, type, in(0), ints(0));
       break;
     case Op::Slice:
-      result = b.create<ir::SliceOp>(at, type, in(0), ints(0), ints(1),
-                                     ints(2));
+      result =
+          b.create<ir::SliceOp>(at, type, in(0), ints(0), ints(1), ints(2));
       break;
     case Op::Pad:
-      result = b.create<ir::PadOp>(at, type, in(0), ints(0), ints(1),
-                                   ints(2));
+      result = b.create<ir::PadOp>(at, type, in(0), ints(0), ints(1), ints(2));
       break;
     case Op::Backward: {
       size_t first = n.flag ? 2 : 1;
       SmallVector<Value> wrt;
       for (size_t i = first; i < n.operands.size(); ++i)
         wrt.push_back(in(i));
-      auto op = b.create<ir::BackwardOp>(at, in(0), n.flag ? in(1) : Value(),
-                                         wrt);
+      auto op =
+          b.create<ir::BackwardOp>(at, in(0), n.flag ? in(1) : Value(), wrt);
       for (size_t i = 0; i < n.results.size(); ++i)
         env[n.results[i]] = op.getResult(i);
       continue;

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "../OpsCommon.h"
-#include "kiln/autograd/Node.h"
 #include "kiln/Trace.h"
+#include "kiln/autograd/Node.h"
 
 #include <queue>
 #include <unordered_map>
@@ -190,8 +190,7 @@ std::vector<std::shared_ptr<TensorImpl>> leavesOf(const Tensor &root,
              "), whose backward is not traced yet");
     if (!n->retainedOutputs().empty())
       r.fail("retain_grad() on a non-leaf tensor");
-    for (auto it = n->next_edges().rbegin(); it != n->next_edges().rend();
-         ++it)
+    for (auto it = n->next_edges().rbegin(); it != n->next_edges().rend(); ++it)
       if (it->isValid())
         stack.push_back(it->function.get());
   }
@@ -223,8 +222,7 @@ void runBackward(const variable_list &roots, const variable_list &grads,
     execute(roots, seeds, retainGraph, nullptr);
   }
   if (!leaves.empty())
-    r->backward(roots[0], grads.empty() ? Tensor() : grads[0], leaves,
-                hadGrad);
+    r->backward(roots[0], grads.empty() ? Tensor() : grads[0], leaves, hadGrad);
 }
 
 void backward(const variable_list &tensors, const variable_list &grad_tensors,

@@ -1,8 +1,8 @@
 //===- Adam.cpp - The Adam optimizer
 //---------------------------------------===//
 #include "kiln/optim/Adam.h"
-#include "kiln/autograd/GradMode.h"
 #include "kiln/Trace.h"
+#include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
@@ -30,8 +30,7 @@ Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions &options)
   checkOptions(options);
 }
 
-void Adam::initState(AdamParamState &s, const Tensor &p,
-                     const AdamOptions &o) {
+void Adam::initState(AdamParamState &s, const Tensor &p, const AdamOptions &o) {
   s.step = zeros({}, kDouble);
   s.exp_avg = zeros_like(p);
   s.exp_avg_sq = zeros_like(p);
@@ -105,7 +104,7 @@ Tensor Adam::step(LossClosure closure) {
       // dense copy.
       Tensor dense = p.contiguous();
       Tensor grad = p.grad().to(p.dtype()).contiguous();
-      runtime::AdamHyper hyper{o.lr(),           beta1, beta2, o.eps(),
+      runtime::AdamHyper hyper{o.lr(),           beta1,         beta2, o.eps(),
                                o.weight_decay(), int64_t(*step)};
       runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
                         s.exp_avg.data_ptr(), s.exp_avg_sq.data_ptr(),

@@ -1,8 +1,8 @@
 //===- SGD.cpp - Stochastic gradient descent
 //-------------------------------===//
 #include "kiln/optim/SGD.h"
-#include "kiln/autograd/GradMode.h"
 #include "kiln/Trace.h"
+#include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
@@ -40,9 +40,9 @@ void SGD::tracedUpdate(const Tensor &p, const SGDOptions &o,
     r.guard(
         [this, key, exists] {
           auto it = state_.find(key);
-          bool now = it != state_.end() &&
-                     static_cast<SGDParamState &>(*it->second)
-                         .momentum_buffer.defined();
+          bool now =
+              it != state_.end() && static_cast<SGDParamState &>(*it->second)
+                                        .momentum_buffer.defined();
           return now == exists;
         },
         exists ? "the momentum buffers existed" : "no momentum buffer yet");

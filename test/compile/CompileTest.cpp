@@ -69,8 +69,8 @@ TEST(Compile, SeedMlpWithSgd) {
         auto model = std::make_shared<TwoLayerNet>(1000, 100, 10);
         auto opt = std::make_shared<optim::SGD>((*model)->parameters(),
                                                 optim::SGDOptions(1e-4));
-        auto loss = std::make_shared<nn::MSELoss>(
-            nn::MSELossOptions().reduction(kSum));
+        auto loss =
+            std::make_shared<nn::MSELoss>(nn::MSELossOptions().reduction(kSum));
         Step step = [=](int) {
           Tensor l = (*loss)((*model)(x), y);
           opt->zero_grad();
@@ -92,8 +92,8 @@ TEST(Compile, SeedMlpWithAdam) {
             nn::Linear(1000, 100), nn::ReLU(), nn::Linear(100, 10));
         auto opt = std::make_shared<optim::Adam>((*model)->parameters(),
                                                  optim::AdamOptions(1e-4));
-        auto loss = std::make_shared<nn::MSELoss>(
-            nn::MSELossOptions().reduction(kSum));
+        auto loss =
+            std::make_shared<nn::MSELoss>(nn::MSELossOptions().reduction(kSum));
         Step step = [=](int) {
           Tensor l = (*loss)((*model)(x), y);
           opt->zero_grad();
@@ -161,8 +161,8 @@ TEST(Compile, SeedSequentialWithManualUpdates) {
         auto x = randn({16, 20}), y = randn({16, 5});
         auto model = std::make_shared<nn::Sequential>(
             nn::Linear(20, 10), nn::ReLU(), nn::Linear(10, 5));
-        auto loss = std::make_shared<nn::MSELoss>(
-            nn::MSELossOptions().reduction(kSum));
+        auto loss =
+            std::make_shared<nn::MSELoss>(nn::MSELossOptions().reduction(kSum));
         Step step = [=](int) {
           Tensor l = (*loss)((*model)(x), y);
           (*model)->zero_grad();
@@ -251,8 +251,7 @@ TEST(Compile, SeedLinearRegressionWithNewInputsEachCall) {
   for (int compiled = 0; compiled < 2; ++compiled) {
     manual_seed(0);
     nn::Linear model(3, 1);
-    optim::SGD opt(model->parameters(),
-                   optim::SGDOptions(1e-2).momentum(0.1));
+    optim::SGD opt(model->parameters(), optim::SGDOptions(1e-2).momentum(0.1));
     auto body = [&](Tensor x, Tensor y) {
       opt.zero_grad();
       Tensor yHat = model(x);

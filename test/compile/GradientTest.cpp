@@ -50,7 +50,8 @@ TEST_P(CompiledGradient, EqualsFiniteDifferences) {
   manual_seed(3);
   // Inputs away from kinks and poles: in [0.5, 1.5] with random signs.
   Tensor magnitude = rand(c.shape, kDouble) + 0.5;
-  Tensor sign = where(rand(c.shape, kDouble) < 0.5, -1.0, ones(c.shape, kDouble));
+  Tensor sign =
+      where(rand(c.shape, kDouble) < 0.5, -1.0, ones(c.shape, kDouble));
   Tensor x = (magnitude * sign).requires_grad_();
   Tensor w;
   {
