@@ -283,29 +283,25 @@ Tensor Tensor::norm(const Scalar &p, IntArrayRef dims, bool keepdim) const {
   return s.pow(1.0 / order);
 }
 
-Tensor Tensor::all() const {
-  std::vector<bool> mask(dim(), true);
+namespace {
+/// all() (min of bools) or any() (max of bools) of every element.
+Tensor anyAll(const Tensor &self, bool isAll) {
+  std::vector<bool> mask(self.dim(), true);
   Tensor out;
   {
     trace::Pause pause;
-    out = reduceKernel(ReduceOp::Min, to(kBool), mask, kBool).reshape({});
+    out = reduceKernel(isAll ? ReduceOp::Min : ReduceOp::Max, self.to(kBool),
+                       mask, kBool)
+              .reshape({});
   }
   if (auto *r = trace::active())
-    traceAnyAll(*r, *this, /*isAll=*/true, out);
+    traceAnyAll(*r, self, isAll, out);
   return out;
 }
+} // namespace
 
-Tensor Tensor::any() const {
-  std::vector<bool> mask(dim(), true);
-  Tensor out;
-  {
-    trace::Pause pause;
-    out = reduceKernel(ReduceOp::Max, to(kBool), mask, kBool).reshape({});
-  }
-  if (auto *r = trace::active())
-    traceAnyAll(*r, *this, /*isAll=*/false, out);
-  return out;
-}
+Tensor Tensor::all() const { return anyAll(*this, /*isAll=*/true); }
+Tensor Tensor::any() const { return anyAll(*this, /*isAll=*/false); }
 
 Tensor sum(const Tensor &a) { return a.sum(); }
 Tensor sum(const Tensor &a, IntArrayRef dims, bool keepdim) {

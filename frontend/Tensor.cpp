@@ -76,7 +76,7 @@ void Tensor::set_grad(const Tensor &g) const {
     KILN_CHECK(g.sizes() == sizes(), "assigned grad has data of a different "
                                      "size");
   if (auto *r = trace::active())
-    r->touchGrad(*this, !g.defined());
+    r->touchGrad(*this);
   mutable_grad() = g;
 }
 

@@ -54,10 +54,6 @@ void Recorder::addOutput(const Tensor &t) {
   graph_.outputs.push_back(value(t));
 }
 
-bool Recorder::knows(const Tensor &t) const {
-  return valueOf_.count(t.getIntrusivePtr().get()) != 0;
-}
-
 void Recorder::bind(const Tensor &t, int v) {
   const TensorImpl *key = t.getIntrusivePtr().get();
   if (!valueOf_.count(key))
@@ -188,48 +184,23 @@ void Recorder::backward(const Tensor &loss, const Tensor &seed,
 
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor &p = params[i];
-    const TensorImpl *key = p.getIntrusivePtr().get();
-    if (gradParamSet_.insert(key).second)
-      gradParams_.push_back(p);
+    touchGrad(p);
     int g = grads[i];
     if (hadGrad[i]) {
-      // Accumulate into the gradient the parameter had before backward.
-      // The eager engine added in place, so the grad tensor is unchanged
-      // but its old value is the one before this backward.
+      // Accumulate into the gradient the parameter had before backward:
+      // the eager engine added in place, so the grad tensor is the same but
+      // its trace value is still the old one.
       Tensor old = p.grad();
-      bool fromTrace =
-          knows(old) && !captured_.count(old.getIntrusivePtr().get());
-      if (!fromTrace && !gradCleared_.count(key)) {
-        std::weak_ptr<TensorImpl> weak = p.getIntrusivePtr();
-        guard(
-            [weak] {
-              auto q = weak.lock();
-              return q && Tensor(q).grad().defined();
-            },
-            "the gradient of a parameter was defined when the step began");
-      }
-      int prior = value(old);
-      g = emit(Op::Add, {prior, g}, p.sizes(), p.dtype());
+      g = emit(Op::Add, {value(old), g}, p.sizes(), p.dtype());
       bind(old, g);
     } else {
-      if (!gradCleared_.count(key)) {
-        std::weak_ptr<TensorImpl> weak = p.getIntrusivePtr();
-        guard(
-            [weak] {
-              auto q = weak.lock();
-              return q && !Tensor(q).grad().defined();
-            },
-            "the gradient of a parameter was None when the step began");
-      }
       bind(p.grad(), g);
     }
   }
 }
 
-void Recorder::touchGrad(const Tensor &param, bool cleared) {
+void Recorder::touchGrad(const Tensor &param) {
   const TensorImpl *key = param.getIntrusivePtr().get();
-  if (cleared)
-    gradCleared_.insert(key);
   if (gradParamSet_.insert(key).second)
     gradParams_.push_back(param);
 }

@@ -158,28 +158,29 @@ void PowOp::buildGradients(OpBuilder &b, ValueRange g,
                       r.mul(g[0], r.mul(y, b.create<LogOp>(getLoc(), a))));
   out.append({ga, ge});
 }
+namespace {
+/// Gradients of max (or min) of a and c: g goes to the operand that wins
+/// (`wins` compares a with c), split evenly on ties as PyTorch does.
+void extremumGradients(Grad &r, Value a, Value c, Value g, CmpPredicate wins,
+                       CmpPredicate loses, SmallVectorImpl<Value> &out) {
+  Value zero = r.zerosLike(g), half = r.mul(g, r.constant(g, 0.5));
+  Value tie = r.cmp(CmpPredicate::eq, a, c);
+  out.append({r.select(tie, half, r.select(r.cmp(wins, a, c), g, zero)),
+              r.select(tie, half, r.select(r.cmp(loses, a, c), g, zero))});
+}
+} // namespace
+
 void MaxOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
-  // Ties split evenly, as PyTorch does.
   Grad r = rules(*this, b);
-  Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
-  Value half = r.mul(g[0], r.constant(g[0], 0.5));
-  Value tie = r.cmp(CmpPredicate::eq, a, c);
-  out.append(
-      {r.select(tie, half, r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero)),
-       r.select(tie, half,
-                r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero))});
+  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::gt,
+                    CmpPredicate::lt, out);
 }
 void MinOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);
-  Value a = getLhs(), c = getRhs(), zero = r.zerosLike(g[0]);
-  Value half = r.mul(g[0], r.constant(g[0], 0.5));
-  Value tie = r.cmp(CmpPredicate::eq, a, c);
-  out.append(
-      {r.select(tie, half, r.select(r.cmp(CmpPredicate::lt, a, c), g[0], zero)),
-       r.select(tie, half,
-                r.select(r.cmp(CmpPredicate::gt, a, c), g[0], zero))});
+  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::lt,
+                    CmpPredicate::gt, out);
 }
 
 // --- Selection and casts

@@ -150,7 +150,7 @@ void zeroGrads(const std::vector<Tensor> &params, bool set_to_none) {
   for (const Tensor &p : params) {
     Tensor &g = p.mutable_grad();
     if (r && (set_to_none || g.defined()))
-      r->touchGrad(p, set_to_none);
+      r->touchGrad(p);
     if (!g.defined())
       continue;
     if (set_to_none) {
@@ -215,8 +215,10 @@ void runBackward(const variable_list &roots, const variable_list &grads,
     r->fail("backward() of several tensors or of a leaf");
   else
     leaves = leavesOf(roots[0], *r);
-  for (auto &leaf : leaves)
+  for (auto &leaf : leaves) {
+    r->guardGradState(Tensor(leaf));
     hadGrad.push_back(Tensor(leaf).grad().defined());
+  }
   {
     trace::Pause pause;
     execute(roots, seeds, retainGraph, nullptr);

@@ -19,15 +19,21 @@ const std::string &Module::name() const {
   return name_;
 }
 
-OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
+OrderedDict<std::string, Tensor>
+Module::namedTensors(OrderedDict<std::string, Tensor> Module::*own,
+                     bool recurse) const {
   OrderedDict<std::string, Tensor> out;
-  for (auto &p : parameters_)
-    out.insert(p.key(), p.value());
+  for (auto &t : this->*own)
+    out.insert(t.key(), t.value());
   if (recurse)
     for (auto &child : children_)
-      for (auto &p : child.value()->named_parameters(true))
-        out.insert(child.key() + "." + p.key(), p.value());
+      for (auto &t : child.value()->namedTensors(own, true))
+        out.insert(child.key() + "." + t.key(), t.value());
   return out;
+}
+
+OrderedDict<std::string, Tensor> Module::named_parameters(bool recurse) const {
+  return namedTensors(&Module::parameters_, recurse);
 }
 
 std::vector<Tensor> Module::parameters(bool recurse) const {
@@ -35,14 +41,7 @@ std::vector<Tensor> Module::parameters(bool recurse) const {
 }
 
 OrderedDict<std::string, Tensor> Module::named_buffers(bool recurse) const {
-  OrderedDict<std::string, Tensor> out;
-  for (auto &b : buffers_)
-    out.insert(b.key(), b.value());
-  if (recurse)
-    for (auto &child : children_)
-      for (auto &b : child.value()->named_buffers(true))
-        out.insert(child.key() + "." + b.key(), b.value());
-  return out;
+  return namedTensors(&Module::buffers_, recurse);
 }
 
 std::vector<Tensor> Module::buffers(bool recurse) const {

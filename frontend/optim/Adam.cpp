@@ -43,20 +43,14 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s,
   // The update as tensor ops, so that the trace records it; the step count
   // is a tensor so that the bias corrections follow it on every call.
   auto [beta1, beta2] = o.betas();
-  bool exists = s.step.defined();
-  const TensorImpl *key = p.getIntrusivePtr().get();
-  r.guard(
-      [this, key, exists] {
-        auto it = state_.find(key);
-        bool now = it != state_.end() &&
-                   static_cast<AdamParamState &>(*it->second).step.defined();
-        return now == exists;
+  guardStateCreated(
+      r, p,
+      [](const OptimizerParamState &st) {
+        return static_cast<const AdamParamState &>(st).step.defined();
       },
-      exists ? "the Adam moments existed" : "no Adam moments yet");
-  if (!exists) {
+      "Adam moments");
+  if (!s.step.defined())
     initState(s, p, o);
-    r.notReusable("the first optimizer step creates the Adam moments");
-  }
   Tensor grad = p.grad();
   if (o.weight_decay() != 0)
     grad = grad + p * o.weight_decay();
@@ -75,11 +69,7 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s,
 }
 
 Tensor Adam::step(LossClosure closure) {
-  Tensor loss;
-  if (closure) {
-    AutoGradMode enable(true);
-    loss = closure();
-  }
+  Tensor loss = runClosure(closure);
   NoGradGuard noGrad;
   for (auto &group : groups_) {
     auto &o = static_cast<AdamOptions &>(group.options());
@@ -113,10 +103,7 @@ Tensor Adam::step(LossClosure closure) {
       for (Tensor *t : {&s.exp_avg, &s.exp_avg_sq, &s.max_exp_avg_sq})
         if (t->defined())
           t->impl().storage->bumpVersion();
-      if (dense.is_same(p))
-        p.impl().storage->bumpVersion();
-      else
-        p.copy_(dense);
+      writeBack(p, dense);
     }
   }
   return loss;

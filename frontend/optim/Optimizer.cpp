@@ -1,5 +1,6 @@
 //===- Optimizer.cpp - Base class of the optimizers -----------------------===//
 #include "kiln/optim/Optimizer.h"
+#include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Node.h"
 
@@ -34,6 +35,37 @@ std::vector<Tensor> Optimizer::parameters() const {
 }
 
 size_t Optimizer::size() const { return parameters().size(); }
+
+Tensor Optimizer::runClosure(const LossClosure &closure) {
+  if (!closure)
+    return Tensor();
+  AutoGradMode enable(true);
+  return closure();
+}
+
+void Optimizer::guardStateCreated(trace::Recorder &r, const Tensor &param,
+                                  bool (*created)(const OptimizerParamState &),
+                                  const char *what) {
+  const TensorImpl *key = param.getIntrusivePtr().get();
+  auto it = state_.find(key);
+  bool exists = it != state_.end() && created(*it->second);
+  r.guard(
+      [this, key, created, exists] {
+        auto now = state_.find(key);
+        return (now != state_.end() && created(*now->second)) == exists;
+      },
+      std::string(exists ? "the optimizer's " : "no optimizer ") + what +
+          (exists ? " existed" : " yet"));
+  if (!exists)
+    r.notReusable(std::string("the first optimizer step creates the ") + what);
+}
+
+void Optimizer::writeBack(const Tensor &param, const Tensor &dense) {
+  if (dense.is_same(param))
+    param.impl().storage->bumpVersion();
+  else
+    param.copy_(dense);
+}
 
 void Optimizer::zero_grad(bool set_to_none) {
   autograd::zeroGrads(parameters(), set_to_none);

@@ -34,35 +34,25 @@ void SGD::tracedUpdate(const Tensor &p, const SGDOptions &o,
   if (o.weight_decay() != 0)
     d = d + p * o.weight_decay();
   if (o.momentum() != 0) {
-    Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
-    bool exists = buf.defined();
-    const TensorImpl *key = p.getIntrusivePtr().get();
-    r.guard(
-        [this, key, exists] {
-          auto it = state_.find(key);
-          bool now =
-              it != state_.end() && static_cast<SGDParamState &>(*it->second)
-                                        .momentum_buffer.defined();
-          return now == exists;
+    guardStateCreated(
+        r, p,
+        [](const OptimizerParamState &s) {
+          return static_cast<const SGDParamState &>(s)
+              .momentum_buffer.defined();
         },
-        exists ? "the momentum buffers existed" : "no momentum buffer yet");
-    if (!exists) {
+        "momentum buffers");
+    Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
+    if (!buf.defined())
       buf = d.clone();
-      r.notReusable("the first optimizer step creates the momentum buffers");
-    } else {
+    else
       buf.mul_(o.momentum()).add_(d, 1 - o.dampening());
-    }
     d = o.nesterov() ? d + buf * o.momentum() : buf;
   }
   p.sub_(d * o.lr());
 }
 
 Tensor SGD::step(LossClosure closure) {
-  Tensor loss;
-  if (closure) {
-    AutoGradMode enable(true);
-    loss = closure();
-  }
+  Tensor loss = runClosure(closure);
   NoGradGuard noGrad;
   for (auto &group : groups_) {
     auto &o = static_cast<SGDOptions &>(group.options());
@@ -95,10 +85,7 @@ Tensor SGD::step(LossClosure closure) {
       runtime::sgdStep(hyper, dense.data_ptr(), grad.data_ptr(),
                        buffer.defined() ? buffer.data_ptr() : nullptr, first,
                        p.dtype(), p.numel());
-      if (dense.is_same(p))
-        p.impl().storage->bumpVersion();
-      else
-        p.copy_(dense);
+      writeBack(p, dense);
     }
   }
   return loss;

@@ -142,8 +142,6 @@ public:
   void bind(const Tensor &t, int v);
   /// `t` holds something the trace cannot express; using it fails the trace.
   void poison(const Tensor &t, const std::string &what);
-  /// Whether the trace produced (or already captured) `t`.
-  bool knows(const Tensor &t) const;
   /// Appends a node with one result of `shape`/`dtype`; returns the value.
   int emit(Op op, std::vector<int> operands, IntArrayRef shape,
            ScalarType dtype, std::vector<int64_t> attr0 = {},
@@ -162,13 +160,15 @@ public:
 
   /// Records `backward()` of `loss` with respect to `leaves`; binds each
   /// leaf's new `.grad` tensor to its gradient (accumulated as eager does).
+  /// Call guardGradState on the leaves before the eager backward runs.
   void backward(const Tensor &loss, const Tensor &seed,
                 const std::vector<std::shared_ptr<TensorImpl>> &leaves,
                 const std::vector<bool> &hadGrad);
-  /// zero_grad touched `param.grad`: set it to None (`cleared`) or zeroed it.
-  void touchGrad(const Tensor &param, bool cleared);
-  /// Guards on whether `param` has a gradient, unless the trace itself set
-  /// it (backward or zero_grad ran earlier in the trace).
+  /// The trace set `param.grad` (zero_grad, set_grad, backward): from here
+  /// on its state is the trace's, not the caller's.
+  void touchGrad(const Tensor &param);
+  /// Guards on whether `param` has a gradient now, unless the trace itself
+  /// set it earlier (touchGrad).
   void guardGradState(const Tensor &param);
   /// Records a host read of one-element `t` whose value was `observed`.
   void hostRead(const Tensor &t, double observed, const char *what);
@@ -190,7 +190,6 @@ private:
   /// Parameters whose grad slot the trace touched, in first-touch order.
   std::vector<Tensor> gradParams_;
   std::unordered_set<const TensorImpl *> gradParamSet_;
-  std::unordered_set<const TensorImpl *> gradCleared_;
   Recorder *previous_;
 };
 

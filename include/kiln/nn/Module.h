@@ -70,6 +70,12 @@ protected:
   void addChild(std::string name, std::shared_ptr<Module> child);
 
 private:
+  /// `own` (parameters or buffers) of this module, then of the children,
+  /// with dotted names.
+  OrderedDict<std::string, Tensor>
+  namedTensors(OrderedDict<std::string, Tensor> Module::*own,
+               bool recurse) const;
+
   mutable std::string name_;
   OrderedDict<std::string, Tensor> parameters_;
   OrderedDict<std::string, Tensor> buffers_;

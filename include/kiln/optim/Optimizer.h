@@ -10,6 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+namespace kiln::trace {
+class Recorder;
+} // namespace kiln::trace
+
 namespace kiln::optim {
 
 /// Options shared by every optimizer; each optimizer derives its own.
@@ -82,6 +86,17 @@ public:
   }
 
 protected:
+  /// Runs the closure of step(), with grad mode on.
+  static Tensor runClosure(const LossClosure &closure);
+  /// Makes a trace depend on whether `param`'s state had been created, as
+  /// `created` tells; the state object must outlive the compiled function.
+  void guardStateCreated(trace::Recorder &r, const Tensor &param,
+                         bool (*created)(const OptimizerParamState &),
+                         const char *what);
+  /// Ends a fused in-place update computed on `dense` (`param` itself, or
+  /// a dense copy of a strided parameter).
+  static void writeBack(const Tensor &param, const Tensor &dense);
+
   template <class S> S &stateFor(const Tensor &param) {
     auto &slot = state_[param.getIntrusivePtr().get()];
     if (!slot)

@@ -4,10 +4,6 @@
 
 #include "kiln/optim/Optimizer.h"
 
-namespace kiln::trace {
-class Recorder;
-} // namespace kiln::trace
-
 namespace kiln::optim {
 
 struct SGDOptions : public OptimizerOptions {
