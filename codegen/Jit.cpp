@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "codegen/Jit.h"
 #include "codegen/Pipeline.h"
+#include "kiln/runtime/CompiledCalls.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -163,6 +165,14 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name)
              "' failed: ", llvm::toString(engine.takeError()), "\n",
              diagnostics);
   engine_ = std::move(*engine);
+  // The runtime functions the generated code calls (matmuls).
+  engine_->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    for (auto [name, address] : runtime::compiledCallSymbols())
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(address),
+                                 llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   // The lookup makes LLVM generate the code, so it counts as compile time.
   auto entryFn =
       engine_->lookupPacked(std::string("_mlir_ciface_") + kEntrySymbol);

@@ -357,21 +357,96 @@ struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
   }
 };
 
+/// Whether `permutation` swaps the last two dimensions and keeps the rest.
+bool swapsLastTwo(ArrayRef<int64_t> permutation) {
+  int64_t n = permutation.size();
+  if (n < 2)
+    return false;
+  for (int64_t i = 0; i < n - 2; ++i)
+    if (permutation[i] != i)
+      return false;
+  return permutation[n - 2] == n - 1 && permutation[n - 1] == n - 2;
+}
+
+/// The untransposed value when `v` is a float matrix transposed in its last
+/// two dimensions (a kiln or an already lowered linalg transpose).
+Value transposedSource(Value v) {
+  if (!isa<FloatType>(tensorType(v).getElementType()))
+    return nullptr;
+  if (auto t = v.getDefiningOp<ir::TransposeOp>())
+    return swapsLastTwo(t.getPermutation()) ? t.getInput() : nullptr;
+  if (auto t = v.getDefiningOp<linalg::TransposeOp>())
+    return swapsLastTwo(t.getPermutation()) ? t.getInput() : nullptr;
+  return nullptr;
+}
+
+/// transpose(a @ b) -> transpose(b) @ transpose(a) when a or b is itself a
+/// transpose: the double transpose cancels and the other one becomes a
+/// matmul variant, so no transpose is left to materialize. (Autodiff emits
+/// this shape for weight gradients: (x^T @ g)^T.)
+struct TransposeOfMatmul : OpRewritePattern<ir::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto matmul = op.getInput().getDefiningOp<ir::MatmulOp>();
+    if (!matmul || !matmul->hasOneUse() ||
+        !swapsLastTwo(op.getPermutation()) ||
+        (!transposedSource(matmul.getLhs()) &&
+         !transposedSource(matmul.getRhs())))
+      return failure();
+    Location loc = op.getLoc();
+    auto transposed = [&](Value v) {
+      RankedTensorType type = tensorType(v);
+      SmallVector<int64_t> shape(type.getShape());
+      std::swap(shape[shape.size() - 2], shape.back());
+      return rewriter.create<ir::TransposeOp>(
+          loc, RankedTensorType::get(shape, type.getElementType()), v,
+          op.getPermutation());
+    };
+    Value lhs = transposed(matmul.getRhs()), rhs = transposed(matmul.getLhs());
+    rewriter.replaceOpWithNewOp<ir::MatmulOp>(op, op.getType(), lhs, rhs);
+    return success();
+  }
+};
+
+/// kiln.matmul -> linalg.(batch_)matmul, or its _transpose_a/_b variant when
+/// an operand is a transposed float matrix (BLAS reads it in place).
 struct MatmulToLinalg : OpRewritePattern<ir::MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ir::MatmulOp op,
                                 PatternRewriter &rewriter) const override {
     RankedTensorType type = op.getType();
-    Value init = zeroTensor(rewriter, op.getLoc(), type);
-    SmallVector<Value, 2> ins = {op.getLhs(), op.getRhs()};
-    if (type.getRank() == 2)
-      rewriter.replaceOpWithNewOp<linalg::MatmulOp>(op, TypeRange{type}, ins,
-                                                    ValueRange{init});
-    else if (type.getRank() == 3)
-      rewriter.replaceOpWithNewOp<linalg::BatchMatmulOp>(op, TypeRange{type},
-                                                         ins, ValueRange{init});
-    else
+    if (type.getRank() != 2 && type.getRank() != 3)
       return rewriter.notifyMatchFailure(op, "expects rank 2 or 3");
+    bool batched = type.getRank() == 3;
+    Value init = zeroTensor(rewriter, op.getLoc(), type);
+    Value lhs = op.getLhs(), rhs = op.getRhs();
+    SmallVector<Type, 1> types = {type};
+    SmallVector<Value, 1> inits = {init};
+    if (Value a = transposedSource(lhs)) {
+      SmallVector<Value, 2> ins = {a, rhs};
+      if (batched)
+        rewriter.replaceOpWithNewOp<linalg::BatchMatmulTransposeAOp>(
+            op, types, ins, inits);
+      else
+        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeAOp>(op, types,
+                                                                ins, inits);
+    } else if (Value b = transposedSource(rhs)) {
+      SmallVector<Value, 2> ins = {lhs, b};
+      if (batched)
+        rewriter.replaceOpWithNewOp<linalg::BatchMatmulTransposeBOp>(
+            op, types, ins, inits);
+      else
+        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeBOp>(op, types,
+                                                                ins, inits);
+    } else {
+      SmallVector<Value, 2> ins = {lhs, rhs};
+      if (batched)
+        rewriter.replaceOpWithNewOp<linalg::BatchMatmulOp>(op, types, ins,
+                                                           inits);
+      else
+        rewriter.replaceOpWithNewOp<linalg::MatmulOp>(op, types, ins, inits);
+    }
     return success();
   }
 };
@@ -450,6 +525,12 @@ struct ConvertKilnToLinalgPass
       return WalkResult::interrupt();
     });
     if (markers.wasInterrupted())
+      return signalPassFailure();
+
+    // Matmul operand shapes first, while every transpose is still kiln.
+    RewritePatternSet prepare(&getContext());
+    prepare.add<TransposeOfMatmul>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(module, std::move(prepare))))
       return signalPassFailure();
 
     RewritePatternSet patterns(&getContext());

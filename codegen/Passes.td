@@ -32,4 +32,28 @@ def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def MatmulToBlas : Pass<"kiln-matmul-to-blas", "::mlir::ModuleOp"> {
+  let summary = "Calls the runtime's BLAS GEMM for float matmuls on buffers";
+  let description = [{
+    Replaces each `linalg.matmul`, `linalg.batch_matmul` and their
+    `_transpose_a` / `_transpose_b` variants on f32 or f64 memrefs by a call
+    to the kiln runtime (`kiln_matmul_f32`, `kiln_batch_matmul_f64`, ...;
+    declared with `llvm.emit_c_interface`, so the call passes memref
+    descriptors). The operands are cast to fully dynamic strided memrefs; a
+    flag word says which operand is stored transposed and whether the
+    product accumulates into C. A `linalg.fill` of zero directly before the
+    matmul on the same buffer is folded into the call (the product then
+    replaces C). Integer matmuls are left to the loop lowering.
+
+    Runs after bufferization. Example:
+    `kiln-opt f.mlir -kiln-matmul-to-blas` on
+    `linalg.matmul ins(%a, %b : memref<4x8xf32>, memref<8x3xf32>)
+    outs(%c : memref<4x3xf32>)`.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -109,10 +109,10 @@ struct CopyReturnedArgumentsPass
   }
 };
 
-/// Turns (batch) matmuls into generics whose loops run i, k, j (after the
-/// batch): the innermost loop then walks rows of B and C contiguously, so
-/// LLVM vectorizes it, where linalg's i, j, k order strides down B's
-/// columns.
+/// Turns integer (batch) matmuls into generics whose loops run i, k, j
+/// (after the batch): the innermost loop then walks rows of B and C
+/// contiguously, so LLVM vectorizes it, where linalg's i, j, k order strides
+/// down B's columns. Float matmuls become BLAS calls (kiln-matmul-to-blas).
 struct InterchangeMatmulLoopsPass
     : PassWrapper<InterchangeMatmulLoopsPass, OperationPass<func::FuncOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InterchangeMatmulLoopsPass)
@@ -122,7 +122,9 @@ struct InterchangeMatmulLoopsPass
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> matmuls;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op))
+      Type element = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+      if (isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op) &&
+          !isa<FloatType>(element))
         matmuls.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -173,8 +175,9 @@ void buildKilnCpuPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(
       pm, bufferization::BufferDeallocationPipelineOptions());
 
-  // Loops, then LLVM. math ops without an LLVM intrinsic (tanh) become libm
-  // calls.
+  // Float matmuls call the runtime's GEMM; the rest becomes loops, then
+  // LLVM. math ops without an LLVM intrinsic (tanh) become libm calls.
+  pm.addPass(createMatmulToBlas());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -81,7 +81,56 @@ void gemm2d(const char *a, const char *b, char *out, int64_t m, int64_t k,
   }
 }
 
+template <class T>
+void gemmBlas(int64_t m, int64_t n, int64_t k, const void *a, int64_t ars,
+              int64_t acs, const void *b, int64_t brs, int64_t bcs, T *c,
+              int64_t ldc, bool accumulate) {
+  if (m == 0 || n == 0)
+    return;
+  if (k == 0) {
+    if (!accumulate)
+      for (int64_t i = 0; i < m; ++i)
+        std::memset(c + i * ldc, 0, sizeof(T) * n);
+    return;
+  }
+  BlasOperand A = asBlas<T>(static_cast<const char *>(a), m, k, ars, acs);
+  BlasOperand B = asBlas<T>(static_cast<const char *>(b), k, n, brs, bcs);
+  T beta = accumulate ? 1 : 0;
+  if constexpr (std::is_same_v<T, float>)
+    cblas_sgemm(CblasRowMajor, A.trans, B.trans, m, n, k, 1.0f,
+                static_cast<const float *>(A.data), A.ld,
+                static_cast<const float *>(B.data), B.ld, beta, c, ldc);
+  else
+    cblas_dgemm(CblasRowMajor, A.trans, B.trans, m, n, k, 1.0,
+                static_cast<const double *>(A.data), A.ld,
+                static_cast<const double *>(B.data), B.ld, beta, c, ldc);
+}
+
 } // namespace
+
+void gemm(ScalarType dtype, int64_t m, int64_t n, int64_t k, const void *a,
+          int64_t aRowStride, int64_t aColStride, const void *b,
+          int64_t bRowStride, int64_t bColStride, void *c, int64_t ldc,
+          bool accumulate) {
+  dispatchType(dtype, [&](auto t) {
+    using T = decltype(t);
+    if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      gemmBlas<T>(m, n, k, a, aRowStride, aColStride, b, bRowStride,
+                  bColStride, static_cast<T *>(c), ldc, accumulate);
+    } else if constexpr (!std::is_same_v<T, bool>) {
+      const T *x = static_cast<const T *>(a), *y = static_cast<const T *>(b);
+      T *o = static_cast<T *>(c);
+      for (int64_t i = 0; i < m; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          T acc = accumulate ? o[i * ldc + j] : T(0);
+          for (int64_t p = 0; p < k; ++p)
+            acc += x[i * aRowStride + p * aColStride] *
+                   y[p * bRowStride + j * bColStride];
+          o[i * ldc + j] = acc;
+        }
+    }
+  });
+}
 
 void matmul(const StridedView &a, const StridedView &b,
             const StridedView &out) {

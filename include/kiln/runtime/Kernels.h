@@ -94,6 +94,15 @@ void argReduce(bool isMax, const StridedView &in, int64_t dim,
 /// out[b] = a[b] @ b[b] for 2-D (batch 1) or 3-D operands. out contiguous.
 void matmul(const StridedView &a, const StridedView &b, const StridedView &out);
 
+/// C = A·B, or C += A·B when `accumulate` (BLAS for float and double, loops
+/// for int64; bool is not supported). A (m x k) and
+/// B (k x n) are given by element strides, so transposed views need no copy;
+/// C has unit column stride and row stride `ldc`.
+void gemm(ScalarType dtype, int64_t m, int64_t n, int64_t k, const void *a,
+          int64_t aRowStride, int64_t aColStride, const void *b,
+          int64_t bRowStride, int64_t bColStride, void *c, int64_t ldc,
+          bool accumulate);
+
 /// Number of true elements of a bool view.
 int64_t countTrue(const StridedView &mask);
 /// Copies the elements of `src` where `mask` (same shape) is true, in order,
