@@ -8,9 +8,9 @@
 #include "SeedShapes.h"
 
 #include <benchmark/benchmark.h>
+#include <cblas.h>
 #include <kiln/kiln.h>
 
-extern "C" void openblas_set_num_threads(int);
 
 namespace {
 
@@ -30,6 +30,30 @@ void BM_KilnSmallAddWithGrad(benchmark::State &state) {
     benchmark::DoNotOptimize(a + b);
 }
 BENCHMARK(BM_KilnSmallAddWithGrad);
+
+/// The GEMM floor of the seed MLP step: its five matrix products (forward
+/// x W1^T and h W2^T, gradients dW2 = g^T h, dH = g W2, dW1 = gH^T x) as
+/// bare OpenBLAS calls on preallocated buffers, nothing else.
+void BM_GemmFloorMlpStep(benchmark::State &state) {
+  using seed::DIn, seed::DOut, seed::H, seed::N;
+  std::vector<float> x(N * DIn, 0.5f), w1(H * DIn, 0.01f), h(N * H),
+      w2(DOut * H, 0.01f), y(N * DOut), g(N * DOut, 0.1f), dw2(DOut * H),
+      dh(N * H), dw1(H * DIn);
+  for (auto _ : state) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, H, DIn, 1, x.data(),
+                DIn, w1.data(), DIn, 0, h.data(), H);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, DOut, H, 1,
+                h.data(), H, w2.data(), H, 0, y.data(), DOut);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, DOut, H, N, 1,
+                g.data(), DOut, h.data(), H, 0, dw2.data(), H);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, H, DOut, 1,
+                g.data(), DOut, w2.data(), H, 0, dh.data(), H);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, DIn, N, 1,
+                dh.data(), H, x.data(), DIn, 0, dw1.data(), DIn);
+    benchmark::DoNotOptimize(dw1.data());
+  }
+}
+BENCHMARK(BM_GemmFloorMlpStep)->Unit(benchmark::kMicrosecond);
 
 struct Mlp {
   Mlp()

@@ -1,5 +1,7 @@
 //===- CompiledCalls.cpp - Runtime functions called by compiled code ------===//
 #include "kiln/runtime/CompiledCalls.h"
+#include "kiln/runtime/Allocator.h"
+#include "kiln/runtime/Storage.h"
 #include "kiln/runtime/Kernels.h"
 
 #include <vector>
@@ -65,6 +67,10 @@ const std::vector<std::pair<const char *, void *>> &compiledCallSymbols() {
        reinterpret_cast<void *>(&_mlir_ciface_kiln_batch_matmul_f32)},
       {"_mlir_ciface_kiln_batch_matmul_f64",
        reinterpret_cast<void *>(&_mlir_ciface_kiln_batch_matmul_f64)},
+      {"_mlir_memref_to_llvm_alloc",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_alloc)},
+      {"_mlir_memref_to_llvm_free",
+       reinterpret_cast<void *>(&_mlir_memref_to_llvm_free)},
   };
   return symbols;
 }
@@ -97,5 +103,25 @@ void _mlir_ciface_kiln_batch_matmul_f64(MemRefDescriptor<double, 3> *a,
                                         MemRefDescriptor<double, 3> *c,
                                         int64_t flags) {
   kiln::runtime::matmulCall(a, b, c, flags);
+}
+
+// The block's size sits in a header of kAlignment bytes in front of the
+// memory handed out, for the free (which gets only the pointer).
+void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
+  using kiln::runtime::kAlignment;
+  try {
+    char *block =
+        static_cast<char *>(kiln::runtime::allocate(bytes + kAlignment));
+    *reinterpret_cast<uint64_t *>(block) = bytes + kAlignment;
+    return block + kAlignment;
+  } catch (const std::bad_alloc &) {
+    return nullptr;
+  }
+}
+void _mlir_memref_to_llvm_free(void *ptr) {
+  if (!ptr)
+    return;
+  char *block = static_cast<char *>(ptr) - kiln::runtime::kAlignment;
+  kiln::runtime::deallocate(block, *reinterpret_cast<uint64_t *>(block));
 }
 }

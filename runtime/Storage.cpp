@@ -1,16 +1,12 @@
 //===- Storage.cpp - Reference-counted tensor memory ----------------------===//
 #include "kiln/runtime/Storage.h"
+#include "kiln/runtime/Allocator.h"
 
-#include <cstdlib>
-#include <new>
 
 namespace kiln::runtime {
 
 StorageImpl::StorageImpl(size_t nbytes) : nbytes_(nbytes), owned_(true) {
-  size_t rounded = (nbytes + kAlignment - 1) / kAlignment * kAlignment;
-  data_ = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
-  if (!data_)
-    throw std::bad_alloc();
+  data_ = allocate(nbytes);
 }
 
 StorageImpl::StorageImpl(void *data, size_t nbytes,
@@ -20,7 +16,7 @@ StorageImpl::StorageImpl(void *data, size_t nbytes,
 
 StorageImpl::~StorageImpl() {
   if (owned_)
-    std::free(data_);
+    deallocate(data_, nbytes_);
   else if (deleter_)
     deleter_(data_);
 }

@@ -58,6 +58,12 @@ void _mlir_ciface_kiln_batch_matmul_f64(
     kiln::runtime::MemRefDescriptor<double, 3> *a,
     kiln::runtime::MemRefDescriptor<double, 3> *b,
     kiln::runtime::MemRefDescriptor<double, 3> *c, int64_t flags);
+
+// memref.alloc / memref.dealloc of compiled code (finalize-memref-to-llvm
+// with use-generic-functions): the runtime's allocator, so temporaries reuse
+// cached blocks.
+void *_mlir_memref_to_llvm_alloc(uint64_t bytes);
+void _mlir_memref_to_llvm_free(void *ptr);
 }
 
 #endif // KILN_RUNTIME_COMPILEDCALLS_H
