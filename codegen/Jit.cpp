@@ -81,8 +81,9 @@ std::vector<int64_t> descriptor(void *data, const std::vector<int64_t> &shape) {
 
 } // namespace
 
-JitFunction::JitFunction(ModuleOp module, const std::string &name)
-    : name_(name) {
+JitFunction::JitFunction(ModuleOp module, const std::string &name,
+                         const std::vector<Tie> &ties)
+    : name_(name), ties_(ties) {
   static std::once_flag nativeTarget;
   std::call_once(nativeTarget, [] {
     llvm::InitializeNativeTarget();
@@ -127,6 +128,23 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name)
                      BoolAttr::get(context, false));
   entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                  UnitAttr::get(context));
+  for (const Tie &tie : ties)
+    if (tie.argument < entry.getNumArguments())
+      entry.setArgAttr(tie.argument, kTiedResultAttr,
+                       IntegerAttr::get(IntegerType::get(context, 64),
+                                        tie.result));
+  untiedIndex_.assign(outputs_.size(), 0);
+  for (const Tie &tie : ties) {
+    KILN_CHECK(tie.result < outputs_.size() && tie.argument < inputs_.size() &&
+                   outputs_[tie.result].shape == inputs_[tie.argument].shape &&
+                   outputs_[tie.result].dtype == inputs_[tie.argument].dtype,
+               "kiln-jit: result ", tie.result, " cannot be tied to argument ",
+               tie.argument);
+    untiedIndex_[tie.result] = -1;
+  }
+  for (int i = 0, next = 0; i < int(outputs_.size()); ++i)
+    if (untiedIndex_[i] >= 0)
+      untiedIndex_[i] = next++;
 
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
@@ -188,7 +206,8 @@ std::vector<Tensor>
 JitFunction::operator()(const std::vector<Tensor> &inputs) const {
   KILN_CHECK(inputs.size() == inputs_.size(), "kiln-jit: '", name_, "' takes ",
              inputs_.size(), " inputs, got ", inputs.size());
-  std::vector<Tensor> buffers, results;
+  NoGradGuard noGrad;
+  std::vector<Tensor> buffers;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Spec &spec = inputs_[i];
     KILN_CHECK(inputs[i].sizes() == IntArrayRef(spec.shape) &&
@@ -198,15 +217,30 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
                IntArrayRef(spec.shape), " ", spec.dtype);
     buffers.push_back(inputs[i].contiguous());
   }
-  for (const Spec &spec : outputs_) {
-    results.push_back(empty(spec.shape, spec.dtype));
-    buffers.push_back(results.back());
+  // A tied input is written in place: it must be the caller's memory, and
+  // no other input may see the write.
+  std::vector<std::pair<Tensor, Tensor>> copyBack;
+  for (const Tie &tie : ties_) {
+    const Tensor &input = inputs[tie.argument];
+    bool shared = !input.is_contiguous();
+    for (size_t i = 0; i < inputs.size() && !shared; ++i)
+      shared = i != tie.argument &&
+               inputs[i].impl().storage == input.impl().storage;
+    if (shared) {
+      buffers[tie.argument] = input.clone();
+      copyBack.emplace_back(buffers[tie.argument], input);
+    }
   }
+  std::vector<Tensor> results(outputs_.size());
   std::vector<const Spec *> specs;
   for (const Spec &s : inputs_)
     specs.push_back(&s);
-  for (const Spec &s : outputs_)
-    specs.push_back(&s);
+  for (size_t i = 0; i < outputs_.size(); ++i)
+    if (untiedIndex_[i] >= 0) {
+      results[i] = empty(outputs_[i].shape, outputs_[i].dtype);
+      buffers.push_back(results[i]);
+      specs.push_back(&outputs_[i]);
+    }
 
   std::vector<std::vector<int64_t>> descriptors;
   for (size_t i = 0; i < buffers.size(); ++i)
@@ -219,6 +253,11 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
   for (void *&p : pointers)
     args.push_back(&p);
   entry_(args.data());
+
+  for (auto &[from, to] : copyBack)
+    runtime::copy(from.impl().view(), to.impl().view());
+  for (const Tie &tie : ties_)
+    results[tie.result] = inputs[tie.argument];
   return results;
 }
 

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace kiln::codegen {
 #define GEN_PASS_DEF_MATMULTOBLAS
@@ -45,6 +46,31 @@ bool isZeroFillOf(Operation *op, Value buffer) {
   if (auto f = dyn_cast<FloatAttr>(value))
     return f.getValue().isZero();
   return false;
+}
+
+/// The zero fill of `c` that `matmul` accumulates onto, when no op between
+/// them touches `c` or a view of it; null otherwise.
+Operation *zeroFillBefore(Operation *matmul, Value c) {
+  llvm::SmallPtrSet<Value, 8> aliases = {c};
+  SmallVector<Value> worklist = {c};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (Operation *user : v.getUsers())
+      if (isa<ViewLikeOpInterface>(user))
+        for (Value r : user->getResults())
+          if (aliases.insert(r).second)
+            worklist.push_back(r);
+  }
+  for (Operation *op = matmul->getPrevNode(); op; op = op->getPrevNode()) {
+    if (isZeroFillOf(op, c))
+      return op;
+    if (op->getNumRegions() && !isa<linalg::LinalgOp>(op))
+      return nullptr;
+    for (Value operand : op->getOperands())
+      if (aliases.contains(operand))
+        return nullptr;
+  }
+  return nullptr;
 }
 
 /// memref<?x?xT, strided<[?, ?], offset: ?>> of `rank`.
@@ -89,9 +115,8 @@ struct MatmulToBlasPass : impl::MatmulToBlasBase<MatmulToBlasPass> {
       Value c = op.getDpsInits()[0];
       auto type = cast<MemRefType>(c.getType());
       int64_t flags = *transposeFlags(op);
-      Operation *previous = op->getPrevNode();
-      if (isZeroFillOf(previous, c))
-        previous->erase();
+      if (Operation *fill = zeroFillBefore(op, c))
+        fill->erase();
       else
         flags |= runtime::kMatmulAccumulate;
 

@@ -109,6 +109,88 @@ struct CopyReturnedArgumentsPass
   }
 };
 
+/// Gives each use its own init (giveEachUseItsOwnInit), then materializes
+/// each result tied to an argument (kTiedResultAttr) in that argument and
+/// stops returning it. One-shot bufferization then computes the
+/// value in the argument's buffer where that is safe (empty-tensor
+/// elimination lets the producer write there directly) and copies where a
+/// later read of the old value would conflict. Runs just before
+/// bufferization: earlier, the canonicalizer would erase the unused ops.
+/// CSE merges equal tensor.empty ops and equal fills. Each use gets its own
+/// again: MLIR 19's empty-tensor elimination replaces every use of a
+/// tensor.empty it rewrites (so a shared one would make unrelated ops write
+/// into the tied argument), and a matmul whose zero fill is shared would
+/// accumulate into a copy instead of having its fill folded into the GEMM.
+void giveEachUseItsOwnInit(func::FuncOp func) {
+  auto splitUses = [](Operation *op) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : op->getResult(0).getUses())
+      uses.push_back(&use);
+    OpBuilder b(op);
+    for (OpOperand *use : llvm::drop_begin(uses))
+      use->set(b.clone(*op)->getResult(0));
+  };
+  // Fills first: their clones share one tensor.empty, split next.
+  SmallVector<Operation *> shared;
+  func.walk([&](linalg::FillOp op) {
+    if (op->getNumResults() == 1 && !op->getResult(0).hasOneUse())
+      shared.push_back(op);
+  });
+  for (Operation *op : shared)
+    splitUses(op);
+  shared.clear();
+  func.walk([&](tensor::EmptyOp op) {
+    if (!op->getResult(0).hasOneUse())
+      shared.push_back(op);
+  });
+  for (Operation *op : shared)
+    splitUses(op);
+}
+
+struct PrepareBufferizationPass
+    : PassWrapper<PrepareBufferizationPass, OperationPass<func::FuncOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrepareBufferizationPass)
+  StringRef getArgument() const override { return "kiln-prepare-bufferization"; }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<bufferization::BufferizationDialect>();
+  }
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    giveEachUseItsOwnInit(func);
+    auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
+    OpBuilder b(ret);
+    llvm::SmallDenseSet<unsigned> tied;
+    for (unsigned arg = 0; arg < func.getNumArguments(); ++arg) {
+      auto index = func.getArgAttrOfType<IntegerAttr>(arg, kTiedResultAttr);
+      if (!index)
+        continue;
+      func.removeArgAttr(arg, kTiedResultAttr);
+      unsigned result = index.getInt();
+      if (result >= ret.getNumOperands() ||
+          ret.getOperand(result).getType() != func.getArgument(arg).getType() ||
+          !tied.insert(result).second) {
+        func.emitError() << "argument " << arg << " cannot take result "
+                         << result;
+        return signalPassFailure();
+      }
+      b.create<bufferization::MaterializeInDestinationOp>(
+          ret.getLoc(), ret.getOperand(result), func.getArgument(arg));
+      func.setArgAttr(arg, "bufferization.writable", b.getBoolAttr(true));
+    }
+    if (tied.empty())
+      return;
+    SmallVector<Value> kept;
+    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+      if (!tied.contains(i))
+        kept.push_back(v);
+    ret->setOperands(kept);
+    func.setFunctionType(FunctionType::get(
+        func.getContext(), func.getArgumentTypes(), ValueRange(kept).getTypes()));
+  }
+};
+
 /// Turns integer (batch) matmuls into generics whose loops run i, k, j
 /// (after the batch): the innermost loop then walks rows of B and C
 /// contiguously, so LLVM vectorizes it, where linalg's i, j, k order strides
@@ -161,6 +243,9 @@ void buildKilnCpuPipeline(OpPassManager &pm) {
 
   // Buffers: results become out-parameters and temporaries are freed.
   // (JitFunction also marks the arguments, the caller's tensors, read-only.)
+  // Values materialized in a (tied) argument are computed in its buffer.
+  pm.addNestedPass<func::FuncOp>(std::make_unique<PrepareBufferizationPass>());
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
   bufferization.setFunctionBoundaryTypeConversion(

@@ -13,6 +13,12 @@ namespace kiln::codegen {
 /// translations).
 void registerCodegenDialects(mlir::DialectRegistry &registry);
 
+/// An argument attribute (an i64 result index): the function writes that
+/// result into this argument instead of returning it (an in-place update).
+/// The pipeline materializes the value in the argument, which becomes
+/// writable, just before bufferization.
+constexpr const char *kTiedResultAttr = "kiln.tied_result";
+
 /// Adds the passes lowering a module of kiln IR to the LLVM dialect: expand
 /// kiln.backward markers, simplify, lower to linalg on tensors, fuse
 /// elementwise ops, bufferize (results become out-parameters), lower to

@@ -82,6 +82,22 @@ std::string inputKey(const variable_list &inputs) {
   return os.str();
 }
 
+/// State the compiled code may update in place: every state write whose
+/// target the function also reads as an argument, when no check follows the
+/// run (no host reads to compare), so nothing can fail after the write.
+std::vector<codegen::JitFunction::Tie>
+inPlaceStateWrites(const trace::Graph &g, size_t numInputs) {
+  std::vector<codegen::JitFunction::Tie> ties;
+  if (!g.hostReads.empty())
+    return ties;
+  for (size_t i = 0; i < g.stateWrites.size(); ++i)
+    for (size_t j = 0; j < g.captured.size(); ++j)
+      if (g.captured[j].first.is_same(g.stateWrites[i].first))
+        ties.push_back({unsigned(g.outputs.size() + i),
+                        unsigned(numInputs + j)});
+  return ties;
+}
+
 struct Specialization {
   trace::Graph graph;
   codegen::ResultLayout layout;
@@ -138,7 +154,9 @@ struct CompiledFunction::Impl {
     NoGradGuard noGrad;
     for (size_t i = 0; i < l.stateWrites; ++i) {
       const Tensor &target = g.stateWrites[i].first;
-      runtime::copy(out[l.outputs + i].impl().view(), target.impl().view());
+      const Tensor &value = out[l.outputs + i];
+      if (!value.is_same(target)) // else written in place
+        runtime::copy(value.impl().view(), target.impl().view());
       target.impl().storage->bumpVersion();
     }
     size_t slot = l.outputs + l.stateWrites;
@@ -199,8 +217,8 @@ struct CompiledFunction::Impl {
         dump(options.name, id, "1-differentiated", *copy);
     }
     try {
-      spec->code =
-          std::make_unique<codegen::JitFunction>(*module, options.name);
+      spec->code = std::make_unique<codegen::JitFunction>(
+          *module, options.name, inPlaceStateWrites(graph, inputs.size()));
     } catch (const Error &e) {
       eagerOnly[key] = e.what();
       logLine(options.name,
