@@ -2,6 +2,7 @@
 #include "kiln/Trace.h"
 #include "OpsCommon.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace kiln::trace {
@@ -36,6 +37,21 @@ Recorder::~Recorder() { current = previous_; }
 
 Graph Recorder::take() {
   finishGradSlots();
+  // The trace gives each captured tensor and argument its own value; a
+  // write through one of two tensors sharing memory would not be seen
+  // through the other.
+  for (const auto &write : graph_.stateWrites) {
+    auto aliases = [&](const Tensor &other) {
+      return !other.is_same(write.first) &&
+             other.impl().storage == write.first.impl().storage;
+    };
+    bool shared = std::any_of(inputs_.begin(), inputs_.end(), aliases);
+    for (const auto &c : graph_.captured)
+      shared = shared || aliases(c.first);
+    if (shared)
+      fail("an in-place write to a tensor that shares memory with another "
+           "tensor of the step");
+  }
   return std::move(graph_);
 }
 
@@ -47,6 +63,7 @@ int Recorder::newValue(IntArrayRef shape, ScalarType dtype) {
 void Recorder::addInput(const Tensor &t) {
   int v = newValue(t.sizes(), t.dtype());
   graph_.inputs.push_back(v);
+  inputs_.push_back(t);
   bind(t, v);
 }
 

@@ -8,6 +8,19 @@
 #include <unordered_map>
 #include <vector>
 
+// Under AddressSanitizer freed blocks go back to the system at once, so a
+// use after free is reported instead of hidden by the cache.
+#if defined(__SANITIZE_ADDRESS__)
+#define KILN_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KILN_ASAN 1
+#endif
+#endif
+#ifndef KILN_ASAN
+#define KILN_ASAN 0
+#endif
+
 namespace kiln::runtime {
 namespace {
 
@@ -31,9 +44,11 @@ BlockCache &cache() {
 
 } // namespace
 
+bool blockCacheEnabled() { return !KILN_ASAN; }
+
 void *allocate(size_t bytes) {
   size_t size = rounded(bytes);
-  if (size >= kCachedBlockMin) {
+  if (size >= kCachedBlockMin && blockCacheEnabled()) {
     BlockCache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     auto it = c.free.find(size);
@@ -54,7 +69,7 @@ void deallocate(void *block, size_t bytes) {
   if (!block)
     return;
   size_t size = rounded(bytes);
-  if (size >= kCachedBlockMin) {
+  if (size >= kCachedBlockMin && blockCacheEnabled()) {
     BlockCache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.bytes + size <= kCacheCapacity) {

@@ -132,6 +132,16 @@ struct CompiledFunction::Impl {
         logLine(options.name, "guard failed: " + guard.description);
         return false;
       }
+    // Arguments sharing memory with state the step writes (the trace saw
+    // them apart) make a new specialization, which runs eagerly.
+    for (const Tensor &input : inputs)
+      for (const auto &write : g.stateWrites)
+        if (input.impl().storage == write.first.impl().storage) {
+          ++stats.guardFailures;
+          logLine(options.name, "guard failed: an argument shares memory "
+                                "with state the step writes");
+          return false;
+        }
     variable_list args = inputs;
     for (const auto &c : g.captured)
       args.push_back(c.first);

@@ -185,6 +185,8 @@ private:
   std::unordered_map<const TensorImpl *, int> valueOf_;
   /// Keeps every seen tensor alive so that impl addresses stay unique.
   std::vector<Tensor> keepAlive_;
+  /// The traced function's tensor arguments.
+  std::vector<Tensor> inputs_;
   std::unordered_set<const TensorImpl *> captured_;
   std::unordered_map<const TensorImpl *, std::string> poisoned_;
   /// Parameters whose grad slot the trace touched, in first-touch order.

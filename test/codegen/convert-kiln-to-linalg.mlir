@@ -183,6 +183,36 @@ func.func @matmul(%a: tensor<4x5xf32>, %b: tensor<5x6xf32>, %c: tensor<2x4x5xf64
 
 // -----
 
+// A float operand transposed in its last two dimensions is read in place
+// by a matmul variant; (x^T @ g)^T becomes g^T @ x with no transpose left.
+// Integer matmuls keep their transposes.
+// CHECK-LABEL: func @matmul_transposed
+// CHECK-NOT: linalg.transpose ins(%arg0
+// CHECK: linalg.matmul_transpose_a ins(%arg0, %arg1 : tensor<5x4xf32>, tensor<5x6xf32>)
+// CHECK: linalg.matmul_transpose_b ins(%arg1, %arg2 : tensor<5x6xf32>, tensor<3x6xf32>)
+// CHECK: linalg.batch_matmul_transpose_b ins(%arg3, %arg3 : tensor<2x4x5xf64>, tensor<2x4x5xf64>)
+// CHECK: linalg.matmul_transpose_a ins(%arg1, %arg0 : tensor<5x6xf32>, tensor<5x4xf32>) outs({{.*}} : tensor<6x4xf32>)
+// CHECK: linalg.transpose ins(%arg4 : tensor<4x3xi64>)
+// CHECK: linalg.matmul ins
+// CHECK-NOT: linalg.transpose
+// CHECK: return
+func.func @matmul_transposed(%a: tensor<5x4xf32>, %b: tensor<5x6xf32>, %c: tensor<3x6xf32>, %d: tensor<2x4x5xf64>, %i: tensor<4x3xi64>) -> (tensor<4x6xf32>, tensor<5x3xf32>, tensor<2x4x4xf64>, tensor<6x4xf32>, tensor<3x3xi64>) {
+  %at = kiln.transpose %a [1, 0] : tensor<5x4xf32> -> tensor<4x5xf32>
+  %0 = kiln.matmul %at, %b : tensor<4x5xf32>, tensor<5x6xf32> -> tensor<4x6xf32>
+  %ct = kiln.transpose %c [1, 0] : tensor<3x6xf32> -> tensor<6x3xf32>
+  %1 = kiln.matmul %b, %ct : tensor<5x6xf32>, tensor<6x3xf32> -> tensor<5x3xf32>
+  %dt = kiln.transpose %d [0, 2, 1] : tensor<2x4x5xf64> -> tensor<2x5x4xf64>
+  %2 = kiln.matmul %d, %dt : tensor<2x4x5xf64>, tensor<2x5x4xf64> -> tensor<2x4x4xf64>
+  %at2 = kiln.transpose %a [1, 0] : tensor<5x4xf32> -> tensor<4x5xf32>
+  %g = kiln.matmul %at2, %b : tensor<4x5xf32>, tensor<5x6xf32> -> tensor<4x6xf32>
+  %3 = kiln.transpose %g [1, 0] : tensor<4x6xf32> -> tensor<6x4xf32>
+  %it = kiln.transpose %i [1, 0] : tensor<4x3xi64> -> tensor<3x4xi64>
+  %4 = kiln.matmul %it, %i : tensor<3x4xi64>, tensor<4x3xi64> -> tensor<3x3xi64>
+  return %0, %1, %2, %3, %4 : tensor<4x6xf32>, tensor<5x3xf32>, tensor<2x4x4xf64>, tensor<6x4xf32>, tensor<3x3xi64>
+}
+
+// -----
+
 // A collapse or an expand where the shapes nest, else both through 1-D.
 // CHECK-LABEL: func @reshape
 // CHECK: tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>

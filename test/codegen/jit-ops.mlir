@@ -9,6 +9,7 @@
 // RUN: kiln-run %s --entry=broadcasts --backend=jit --compare-with=interp | FileCheck %s
 // RUN: kiln-run %s --entry=reductions --backend=jit --compare-with=interp | FileCheck %s
 // RUN: kiln-run %s --entry=matmuls --backend=jit --compare-with=interp | FileCheck %s
+// RUN: kiln-run %s --entry=matmuls_transposed --backend=jit --compare-with=interp | FileCheck %s
 // RUN: kiln-run %s --entry=reshapes --backend=jit --compare-with=interp | FileCheck %s
 // RUN: kiln-run %s --entry=views --backend=jit --compare-with=interp | FileCheck %s
 // RUN: kiln-run %s --entry=passthrough --backend=jit --compare-with=interp | FileCheck %s
@@ -124,6 +125,22 @@ func.func @matmuls(%a: tensor<5x7xf64>, %b: tensor<7x3xf64>, %c: tensor<2x4x5xf3
   %cd = kiln.matmul %c, %d : tensor<2x4x5xf32>, tensor<2x5x3xf32> -> tensor<2x4x3xf32>
   %ij = kiln.matmul %i, %j : tensor<3x4xi64>, tensor<4x2xi64> -> tensor<3x2xi64>
   return %ab, %cd, %ij : tensor<5x3xf64>, tensor<2x4x3xf32>, tensor<3x2xi64>
+}
+
+// Transposed operands (BLAS transpose flags), a transposed product, a
+// shared zero init, and matmuls of slices (strided views).
+func.func @matmuls_transposed(%a: tensor<7x5xf32>, %b: tensor<7x3xf32>, %c: tensor<2x3x5xf64>, %d: tensor<6x8xf32>) -> (tensor<5x3xf32>, tensor<3x5xf32>, tensor<2x3x3xf64>, tensor<2x5x5xf64>, tensor<3x3xf32>, tensor<5x5xf32>) {
+  %at = kiln.transpose %a [1, 0] : tensor<7x5xf32> -> tensor<5x7xf32>
+  %atb = kiln.matmul %at, %b : tensor<5x7xf32>, tensor<7x3xf32> -> tensor<5x3xf32>
+  %t = kiln.transpose %atb [1, 0] : tensor<5x3xf32> -> tensor<3x5xf32>
+  %ct = kiln.transpose %c [0, 2, 1] : tensor<2x3x5xf64> -> tensor<2x5x3xf64>
+  %cct = kiln.matmul %c, %ct : tensor<2x3x5xf64>, tensor<2x5x3xf64> -> tensor<2x3x3xf64>
+  %ctc = kiln.matmul %ct, %c : tensor<2x5x3xf64>, tensor<2x3x5xf64> -> tensor<2x5x5xf64>
+  %s = kiln.slice %d starts [0, 1] limits [6, 8] steps [2, 2] : tensor<6x8xf32> -> tensor<3x4xf32>
+  %st = kiln.transpose %s [1, 0] : tensor<3x4xf32> -> tensor<4x3xf32>
+  %sst = kiln.matmul %s, %st : tensor<3x4xf32>, tensor<4x3xf32> -> tensor<3x3xf32>
+  %ata = kiln.matmul %at, %a : tensor<5x7xf32>, tensor<7x5xf32> -> tensor<5x5xf32>
+  return %atb, %t, %cct, %ctc, %sst, %ata : tensor<5x3xf32>, tensor<3x5xf32>, tensor<2x3x3xf64>, tensor<2x5x5xf64>, tensor<3x3xf32>, tensor<5x5xf32>
 }
 
 // Collapses, expands, both (through 1-D), rank 0 and unit dimensions.

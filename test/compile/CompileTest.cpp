@@ -378,6 +378,75 @@ TEST(Compile, FailedGuardLeavesStateUntouched) {
   EXPECT_GE(g.stats().guardFailures, 1u);
 }
 
+TEST(Compile, StateUpdatesInPlaceKeepTheirMemory) {
+  // Without host reads the compiled step writes parameters and momentum
+  // buffers in place: same memory, new values, bumped versions.
+  manual_seed(0);
+  nn::Linear lin(5, 3);
+  optim::SGD opt(lin->parameters(), optim::SGDOptions(0.1).momentum(0.9));
+  Tensor x = randn({4, 5});
+  auto step = compile([&](Tensor x) {
+    Tensor l = lin(x).pow(2).sum();
+    opt.zero_grad();
+    l.backward();
+    opt.step();
+    return l;
+  });
+  for (int i = 0; i < 3; ++i)
+    step(x); // traces twice: the first step creates the momentum buffers
+  void *weight = lin->weight.data_ptr();
+  Tensor before = lin->weight.clone();
+  step(x);
+  EXPECT_GE(step.stats().hits, 1u);
+  EXPECT_EQ(lin->weight.data_ptr(), weight);
+  EXPECT_FALSE(lin->weight.equal(before));
+}
+
+TEST(Compile, WritesToStateSharingMemoryRunEagerly) {
+  // `alias` shares the parameter's memory: eager reads the updated values
+  // through it after the in-place update, which a trace (one value per
+  // tensor) cannot express. The step runs eagerly, with eager's results.
+  for (int compiled = 0; compiled < 2; ++compiled) {
+    Tensor w = full({3}, 2.0);
+    Tensor alias = w.view({3});
+    auto f = [&](Tensor x) {
+      NoGradGuard noGrad;
+      w.mul_(x);
+      return alias.sum();
+    };
+    auto g = compile(f);
+    Tensor x = full({3}, 3.0);
+    double last = 0;
+    for (int i = 0; i < 3; ++i)
+      last = (compiled ? g(x) : f(x)).item<double>();
+    EXPECT_DOUBLE_EQ(last, 3 * 54.0);
+    EXPECT_TRUE(w.equal(full({3}, 54.0)));
+    if (compiled) {
+      EXPECT_EQ(g.stats().compilations, 0u);
+    }
+  }
+}
+
+TEST(Compile, ArgumentSharingMemoryWithWrittenStateIsGuarded) {
+  // Traced with a separate argument, then called with the state itself as
+  // the argument: the specialization must not run (eager semantics differ).
+  Tensor p = ones({2});
+  auto f = [&](Tensor x) {
+    NoGradGuard noGrad;
+    p.add_(x);
+    return (p * x).sum();
+  };
+  auto g = compile(f);
+  Tensor one = ones({2});
+  g(one);
+  g(one); // compiled: p = 3
+  EXPECT_EQ(g.stats().hits, 1u);
+  Tensor r = g(p); // eager: p = 6, returns 6*6*2
+  EXPECT_DOUBLE_EQ(r.item<double>(), 72.0);
+  EXPECT_TRUE(p.equal(full({2}, 6.0)));
+  EXPECT_GE(g.stats().guardFailures, 1u);
+}
+
 TEST(Compile, DropoutInTrainingRunsEagerly) {
   manual_seed(0);
   nn::Dropout drop(0.5);

@@ -17,6 +17,10 @@ namespace kiln::runtime {
 constexpr size_t kCachedBlockMin = size_t(32) << 10;
 constexpr size_t kCacheCapacity = size_t(256) << 20;
 
+/// Whether freed large blocks are cached (not under AddressSanitizer, so
+/// that it sees every use after free).
+bool blockCacheEnabled();
+
 /// `bytes` (rounded up to kAlignment), kAlignment-aligned. Throws
 /// std::bad_alloc when out of memory.
 void *allocate(size_t bytes);
