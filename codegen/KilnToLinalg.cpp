@@ -515,6 +515,16 @@ struct DetachToIdentity : OpRewritePattern<ir::DetachOp> {
   }
 };
 
+/// Outside differentiation a custom_gradient is its forward values.
+struct CustomGradientToValues : OpRewritePattern<ir::CustomGradientOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ir::CustomGradientOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, op.getValues());
+    return success();
+  }
+};
+
 struct ConvertKilnToLinalgPass
     : impl::ConvertKilnToLinalgBase<ConvertKilnToLinalgPass> {
   void runOnOperation() override {
@@ -581,7 +591,7 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
                ReduceToGeneric<ir::ReduceSumOp, false>,
                ReduceToGeneric<ir::ReduceMaxOp, true>, MatmulToLinalg,
                TransposeToLinalg, SliceToExtractSlice, PadToTensor,
-               DetachToIdentity>(ctx);
+               DetachToIdentity, CustomGradientToValues>(ctx);
 }
 
 } // namespace kiln::codegen

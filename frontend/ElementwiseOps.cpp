@@ -405,7 +405,10 @@ Tensor where(const Tensor &cond, const Scalar &a, const Tensor &b) {
 }
 
 Tensor Tensor::masked_fill(const Tensor &mask, const Scalar &value) const {
-  return masked_fill(mask, scalar_tensor(value, dtype()));
+  Tensor v = scalar_tensor(value, dtype());
+  if (auto *r = trace::active())
+    r->constant(v); // a constant, not captured state
+  return masked_fill(mask, v);
 }
 
 Tensor Tensor::masked_fill(const Tensor &mask, const Tensor &value) const {

@@ -9,12 +9,23 @@ namespace kiln::trace {
 
 namespace {
 thread_local Recorder *current = nullptr;
+/// The recorder the innermost Pause suspended.
+thread_local Recorder *suspended = nullptr;
 } // namespace
 
 Recorder *active() { return current; }
 
-Pause::Pause() : saved_(current) { current = nullptr; }
-Pause::~Pause() { current = saved_; }
+Pause::Pause() : saved_(current), savedPaused_(suspended) {
+  if (current)
+    suspended = current;
+  current = nullptr;
+}
+Pause::~Pause() {
+  current = saved_;
+  suspended = savedPaused_;
+}
+
+Recorder *paused() { return suspended; }
 
 const char *opName(Op op) {
   static const char *names[] = {
@@ -23,7 +34,8 @@ const char *opName(Op op) {
       "mul",        "div",        "pow",    "max",      "min",
       "cmp",        "select",     "cast",   "constant", "broadcast",
       "reduce_sum", "reduce_max", "matmul", "reshape",  "transpose",
-      "slice",      "pad",        "detach", "backward"};
+      "slice",      "pad",        "detach", "backward",
+      "custom_gradient"};
   return names[static_cast<int>(op)];
 }
 
@@ -37,6 +49,14 @@ Recorder::~Recorder() { current = previous_; }
 
 Graph Recorder::take() {
   finishGradSlots();
+  // A custom Function no backward reached: its gradients are zeros.
+  for (auto &[node, f] : customNodes_)
+    if (!f.recorded) {
+      region_ = f.body.get();
+      yieldGradients(f, {});
+      region_ = nullptr;
+      f.recorded = true;
+    }
   // The trace gives each captured tensor and argument its own value; a
   // write through one of two tensors sharing memory would not be seen
   // through the other.
@@ -76,6 +96,16 @@ void Recorder::bind(const Tensor &t, int v) {
   if (!valueOf_.count(key))
     keepAlive_.push_back(t);
   valueOf_[key] = v;
+  poisoned_.erase(key);
+  if (region_)
+    regionTensors_.push_back(t);
+}
+
+bool Recorder::failInRegion(const char *what) {
+  if (!region_)
+    return false;
+  fail(std::string(what) + " inside a custom autograd::Function's backward");
+  return true;
 }
 
 void Recorder::poison(const Tensor &t, const std::string &what) {
@@ -116,7 +146,7 @@ int Recorder::emit(Op op, std::vector<int> operands, IntArrayRef shape,
   node.flag = flag;
   int v = newValue(shape, dtype);
   node.results.push_back(v);
-  graph_.nodes.push_back(std::move(node));
+  sink().push_back(std::move(node));
   return v;
 }
 
@@ -145,7 +175,7 @@ int Recorder::constant(const Tensor &t) {
   }
   int v = newValue(t.sizes(), t.dtype());
   node.results.push_back(v);
-  graph_.nodes.push_back(std::move(node));
+  sink().push_back(std::move(node));
   bind(t, v);
   return v;
 }
@@ -167,6 +197,8 @@ void Recorder::assign(const Tensor &target, int v) {
   }
   v = broadcast(cast(v, target.dtype()), target.sizes());
   bool external = captured_.count(target.getIntrusivePtr().get()) != 0;
+  if (external && failInRegion("an in-place write to state"))
+    return;
   bind(target, v);
   if (!external)
     return;
@@ -181,6 +213,8 @@ void Recorder::assign(const Tensor &target, int v) {
 void Recorder::backward(const Tensor &loss, const Tensor &seed,
                         const std::vector<std::shared_ptr<TensorImpl>> &leaves,
                         const std::vector<bool> &hadGrad) {
+  if (failInRegion("backward()"))
+    return;
   Node node;
   node.op = Op::Backward;
   node.operands.push_back(value(loss));
@@ -217,6 +251,8 @@ void Recorder::backward(const Tensor &loss, const Tensor &seed,
 }
 
 void Recorder::touchGrad(const Tensor &param) {
+  if (failInRegion("a change of .grad"))
+    return;
   const TensorImpl *key = param.getIntrusivePtr().get();
   if (gradParamSet_.insert(key).second)
     gradParams_.push_back(param);
@@ -245,7 +281,105 @@ void Recorder::finishGradSlots() {
 }
 
 void Recorder::hostRead(const Tensor &t, double observed, const char *what) {
+  if (failInRegion("a host read"))
+    return;
   graph_.hostReads.push_back(HostRead{value(t), observed, what});
+}
+
+void Recorder::customFunction(const std::string &name,
+                              const std::vector<Tensor> &inputs,
+                              const std::vector<Tensor> &outputs,
+                              const std::vector<bool> &differentiable,
+                              const std::vector<bool> &needsGrad,
+                              const void *autogradNode) {
+  if (failInRegion("a custom autograd::Function"))
+    return;
+  Node node;
+  node.op = Op::CustomGradient;
+  node.label = name;
+  node.body = std::make_shared<Subgraph>();
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (differentiable[i]) {
+      node.operands.push_back(value(outputs[i]));
+      node.body->arguments.push_back(
+          newValue(outputs[i].sizes(), outputs[i].dtype()));
+    }
+  node.flag = static_cast<int64_t>(node.operands.size());
+  for (size_t j = 0; j < inputs.size(); ++j)
+    if (needsGrad[j])
+      node.operands.push_back(value(inputs[j]));
+  if (node.flag == 0)
+    return;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (differentiable[i]) {
+      int v = newValue(outputs[i].sizes(), outputs[i].dtype());
+      node.results.push_back(v);
+      bind(outputs[i], v);
+    }
+  customNodes_[autogradNode] =
+      CustomFunction{node.body, inputs, needsGrad, differentiable, false};
+  graph_.nodes.push_back(std::move(node));
+}
+
+std::vector<Tensor> Recorder::customBackward(
+    const void *autogradNode, std::vector<Tensor> grads,
+    const std::function<std::vector<Tensor>(std::vector<Tensor>)> &run) {
+  auto it = customNodes_.find(autogradNode);
+  if (it == customNodes_.end() || it->second.recorded)
+    return run(std::move(grads));
+  CustomFunction &f = it->second;
+  f.recorded = true;
+  // Record (un-pause) while the Function's backward runs, into its region:
+  // the incoming gradients are the region's arguments.
+  Recorder *savedCurrent = current, *savedPaused = suspended;
+  current = this;
+  region_ = f.body.get();
+  std::vector<Tensor> result;
+  try {
+    for (size_t i = 0, arg = 0; i < grads.size(); ++i) {
+      if (!grads[i].defined())
+        continue;
+      if (i < f.differentiable.size() && f.differentiable[i])
+        bind(grads[i], f.body->arguments[arg++]);
+      else
+        bind(grads[i], splat(0, grads[i].sizes(), grads[i].dtype()));
+    }
+    result = run(std::move(grads));
+    yieldGradients(f, result);
+  } catch (...) {
+    region_ = nullptr;
+    current = savedCurrent;
+    suspended = savedPaused;
+    throw;
+  }
+  region_ = nullptr;
+  current = savedCurrent;
+  suspended = savedPaused;
+  // Tensors made by the backward exist only inside the region.
+  for (const Tensor &t : regionTensors_) {
+    valueOf_.erase(t.getIntrusivePtr().get());
+    poison(t, "a tensor made in a custom Function's backward");
+  }
+  regionTensors_.clear();
+  return result;
+}
+
+void Recorder::yieldGradients(CustomFunction &f,
+                              const std::vector<Tensor> &grads) {
+  for (size_t j = 0; j < f.inputs.size(); ++j) {
+    if (!f.needsGrad[j])
+      continue;
+    const Tensor &input = f.inputs[j];
+    Tensor g = j < grads.size() ? grads[j] : Tensor();
+    if (!g.defined()) {
+      f.body->yields.push_back(splat(0, input.sizes(), input.dtype()));
+    } else if (g.sizes() != input.sizes()) {
+      fail("a custom Function's gradient of another shape than its input");
+      f.body->yields.push_back(splat(0, input.sizes(), input.dtype()));
+    } else {
+      f.body->yields.push_back(cast(value(g), input.dtype()));
+    }
+  }
 }
 
 void Recorder::guard(std::function<bool()> holds, std::string description) {
@@ -275,21 +409,39 @@ std::string Graph::toString() const {
   for (auto &c : captured)
     os << " %" << c.second;
   os << "\n";
-  for (const Node &n : nodes) {
-    for (size_t i = 0; i < n.results.size(); ++i) {
-      os << (i ? ", " : "");
-      type(n.results[i]);
-    }
-    os << " = " << opName(n.op);
-    for (int o : n.operands)
-      os << " %" << o;
-    for (const auto &a : n.attr)
-      if (!a.empty())
-        os << " " << detail::shapeString(a);
-    if (n.flag)
-      os << " flag=" << n.flag;
-    os << "\n";
-  }
+  std::function<void(const std::vector<Node> &, const std::string &)> list =
+      [&](const std::vector<Node> &ns, const std::string &indent) {
+        for (const Node &n : ns) {
+          os << indent;
+          for (size_t i = 0; i < n.results.size(); ++i) {
+            os << (i ? ", " : "");
+            type(n.results[i]);
+          }
+          os << " = " << opName(n.op);
+          if (!n.label.empty())
+            os << " \"" << n.label << "\"";
+          for (int o : n.operands)
+            os << " %" << o;
+          for (const auto &a : n.attr)
+            if (!a.empty())
+              os << " " << detail::shapeString(a);
+          if (n.flag)
+            os << " flag=" << n.flag;
+          os << "\n";
+          if (n.body) {
+            os << indent << "  region(";
+            for (int a : n.body->arguments)
+              os << " %" << a;
+            os << " ):\n";
+            list(n.body->nodes, indent + "    ");
+            os << indent << "  yield";
+            for (int y : n.body->yields)
+              os << " %" << y;
+            os << "\n";
+          }
+        }
+      };
+  list(nodes, "");
   os << "outputs:";
   for (int v : outputs)
     os << " %" << v;

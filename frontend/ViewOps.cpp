@@ -507,8 +507,9 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
   Tensor dst = r;
   Tensor fullMask = placeMask(r, mask, maskDim);
   if (value.numel() == 1 && dst.is_same(*this)) {
-    // x[mask] = v on the whole tensor: a masked fill (differentiable).
-    return masked_fill_(fullMask, value.item());
+    // x[mask] = v on the whole tensor: a masked fill (differentiable, and
+    // traced as a select on v).
+    return commitInplace(*this, masked_fill(fullMask, value.reshape({})));
   }
   if (auto *rec = trace::active())
     rec->fail("index_put_ with a tensor of values at masked positions");
@@ -535,7 +536,10 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
 
 const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
                                  const Scalar &value) const {
-  return index_put_(indices, scalar_tensor(value, dtype()));
+  Tensor v = scalar_tensor(value, dtype());
+  if (auto *r = trace::active())
+    r->constant(v); // a constant, not captured state
+  return index_put_(indices, v);
 }
 
 // --- Concatenation

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "ir/KilnDialect.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 
 namespace kiln::ir {
@@ -242,6 +244,20 @@ void ReduceMaxOp::buildGradients(OpBuilder &b, ValueRange g,
   Value share = expandReduced(r, r.div(g[0], count), x, getDims());
   out.push_back(r.mul(hit, share));
 }
+/// The traced backward, inlined: the region's ops are cloned with the
+/// result gradients for its arguments. The forward values get none.
+void CustomGradientOp::buildGradients(OpBuilder &b, ValueRange g,
+                                      SmallVectorImpl<Value> &out) {
+  Block &body = getBackward().front();
+  IRMapping mapping;
+  mapping.map(body.getArguments(), g);
+  for (Operation &op : body.without_terminator())
+    b.clone(op, mapping);
+  out.append(getValues().size(), Value());
+  for (Value grad : cast<YieldOp>(body.getTerminator()).getGrads())
+    out.push_back(mapping.lookupOrDefault(grad));
+}
+
 void MatmulOp::buildGradients(OpBuilder &b, ValueRange g,
                               SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);

@@ -83,6 +83,14 @@ LogicalResult BackwardOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult CustomGradientOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location>, Adaptor adaptor,
+    SmallVectorImpl<Type> &types) {
+  for (Value v : adaptor.getValues())
+    types.push_back(v.getType());
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Verifiers
 //===----------------------------------------------------------------------===//
@@ -257,6 +265,42 @@ LogicalResult BackwardOp::verify() {
   if (getWrt().empty())
     return emitOpError() << "expects at least one value to differentiate "
                             "with respect to";
+  return success();
+}
+
+void CustomGradientOp::build(OpBuilder &builder, OperationState &state,
+                             llvm::StringRef name, ValueRange values,
+                             ValueRange wrt) {
+  state.addAttribute(getNameAttrName(state.name), builder.getStringAttr(name));
+  state.addOperands(values);
+  state.addOperands(wrt);
+  state.addAttribute(getOperandSegmentSizesAttrName(state.name),
+                     builder.getDenseI32ArrayAttr(
+                         {int32_t(values.size()), int32_t(wrt.size())}));
+  state.addTypes(values.getTypes());
+  Region *region = state.addRegion();
+  Block *block = new Block;
+  region->push_back(block);
+  for (Value v : values)
+    block->addArgument(v.getType(), v.getLoc());
+}
+
+LogicalResult CustomGradientOp::verify() {
+  if (getValues().empty())
+    return emitOpError() << "expects at least one value";
+  if (getResultTypes() != getValues().getTypes())
+    return emitOpError() << "expects results of the types of its values";
+  Block &body = getBackward().front();
+  if (body.getArgumentTypes() != getValues().getTypes())
+    return emitOpError() << "expects the backward region to take one "
+                            "gradient per value, of the value's type";
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield)
+    return emitOpError() << "expects the backward region to end in kiln.yield";
+  if (yield.getGrads().getTypes() != getWrt().getTypes())
+    return yield.emitOpError()
+           << "expects one gradient per wrt operand of "
+           << getOperation()->getName() << ", of the operand's type";
   return success();
 }
 

@@ -338,4 +338,62 @@ def Kiln_BackwardOp : Kiln_Op<"backward", [Pure, InferTypeOpAdaptor,
   let hasVerifier = 1;
 }
 
+def Kiln_CustomGradientOp : Kiln_Op<"custom_gradient", [Differentiable,
+    AttrSizedOperandSegments, InferTypeOpAdaptor, RecursiveMemoryEffects,
+    SingleBlockImplicitTerminator<"YieldOp">]> {
+  let summary = "values whose gradient a user-written backward defines";
+  let description = [{
+    A custom `autograd::Function`: `values` are its forward results (computed
+    by the ops before it from the `wrt` inputs), passed through unchanged.
+    Gradients do not flow back through the ops that computed `values`;
+    instead the `backward` region, whose block arguments are the gradients
+    of the results, yields the gradient of each `wrt` operand (the traced
+    `backward` of the Function). The region may use values defined above
+    it, such as the tensors the Function saved.
+
+    `kiln-autodiff` inlines the region in the gradient computation and then
+    replaces the op with its `values`.
+
+    Example:
+
+    ```mlir
+    %y = kiln.custom_gradient "MyReLU" (%relu) wrt (%x)
+        : (tensor<4xf32>) wrt (tensor<4xf32>) {
+    ^bb0(%g: tensor<4xf32>):
+      %pos = kiln.cmp ge, %x, %zero : tensor<4xf32>
+      %gx = kiln.select %pos, %g, %zero : tensor<4xi1>, tensor<4xf32>
+      kiln.yield %gx : tensor<4xf32>
+    }
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, Variadic<Kiln_FloatTensor>:$values,
+                       Variadic<Kiln_FloatTensor>:$wrt);
+  let results = (outs Variadic<Kiln_FloatTensor>:$results);
+  let regions = (region SizedRegion<1>:$backward);
+  let assemblyFormat = [{
+    $name `(` $values `)` `wrt` `(` $wrt `)` attr-dict `:` `(` type($values)
+    `)` `wrt` `(` type($wrt) `)` $backward
+  }];
+  let builders = [
+    OpBuilder<(ins "::llvm::StringRef":$name, "::mlir::ValueRange":$values,
+                   "::mlir::ValueRange":$wrt)>
+  ];
+  let skipDefaultBuilders = 1;
+  let hasVerifier = 1;
+}
+
+def Kiln_YieldOp : Kiln_Op<"yield", [Pure, Terminator,
+    HasParent<"CustomGradientOp">]> {
+  let summary = "the gradients a custom_gradient region returns";
+  let description = [{
+    Ends the `backward` region of `kiln.custom_gradient` with one gradient
+    per `wrt` operand.
+
+    Example: `kiln.yield %gx, %gw : tensor<4xf32>, tensor<3x4xf32>`
+  }];
+  let arguments = (ins Variadic<Kiln_Tensor>:$grads);
+  let assemblyFormat = "($grads^ `:` type($grads))? attr-dict";
+  let builders = [OpBuilder<(ins), [{ build($_builder, $_state, ::mlir::ValueRange()); }]>];
+}
+
 #endif // KILN_OPS_TD

@@ -111,6 +111,13 @@ LogicalResult expandBackwardMarkers(Operation *root) {
   for (ir::BackwardOp marker : markers)
     if (failed(expand(marker)))
       return failure();
+  // Every gradient is built: custom_gradient ops are their forward values.
+  SmallVector<ir::CustomGradientOp> custom;
+  root->walk([&](ir::CustomGradientOp op) { custom.push_back(op); });
+  for (ir::CustomGradientOp op : custom) {
+    op->replaceAllUsesWith(op.getValues());
+    op.erase();
+  }
   return success();
 }
 

@@ -16,6 +16,10 @@ def KilnAutodiff : Pass<"kiln-autodiff", "::mlir::ModuleOp"> {
     replaced by the accumulated gradients (zeros for a `wrt` value the loss
     does not depend on) and the marker is erased.
 
+    A `kiln.custom_gradient` op contributes its `backward` region, inlined
+    with the gradients of its results; once every marker is expanded each
+    such op is replaced by its forward `values`.
+
     An op on such a path without a rule is an error:
     `failed to compute gradient for 'kiln.x': the op has no gradient rule`.
 

@@ -7,6 +7,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <functional>
+
 using namespace mlir;
 
 namespace kiln::codegen {
@@ -94,12 +96,19 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
   for (size_t i = 0; i < argValues.size(); ++i)
     env[argValues[i]] = entry->getArgument(i);
 
-  for (size_t index = 0; index < g.nodes.size(); ++index) {
-    const trace::Node &n = g.nodes[index];
-    Location at =
-        NameLoc::get(b.getStringAttr("trace#" + std::to_string(index)), loc);
+  // Nodes in order; a custom_gradient's region recursively (its nodes are
+  // numbered after their owner's index, "trace#7.0", "trace#7.1", ...).
+  std::function<void(const std::vector<trace::Node> &, const std::string &)>
+      importNodes = [&](const std::vector<trace::Node> &nodes,
+                        const std::string &prefix) {
+  for (size_t index = 0; index < nodes.size(); ++index) {
+    const trace::Node &n = nodes[index];
+    std::string id = prefix + std::to_string(index);
+    Location at = NameLoc::get(b.getStringAttr("trace#" + id), loc);
     auto in = [&](size_t i) { return env[n.operands[i]]; };
-    RankedTensorType type = typeOf(ctx, g.values[n.results[0]]);
+    RankedTensorType type = typeOf(ctx, g.values[n.results.empty()
+                                                     ? n.operands[0]
+                                                     : n.results[0]]);
     auto ints = [&](int k) { return b.getDenseI64ArrayAttr(n.attr[k]); };
     Value result;
     using trace::Op;
@@ -171,6 +180,27 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
     case Op::Pad:
       result = b.create<ir::PadOp>(at, type, in(0), ints(0), ints(1), ints(2));
       break;
+    case Op::CustomGradient: {
+      SmallVector<Value> values, wrt;
+      for (size_t i = 0; i < n.operands.size(); ++i)
+        (int64_t(i) < n.flag ? values : wrt).push_back(in(i));
+      auto op = b.create<ir::CustomGradientOp>(at, n.label, values, wrt);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        Block &body = op.getBackward().front();
+        b.setInsertionPointToEnd(&body);
+        for (size_t i = 0; i < n.body->arguments.size(); ++i)
+          env[n.body->arguments[i]] = body.getArgument(i);
+        importNodes(n.body->nodes, id + ".");
+        SmallVector<Value> yields;
+        for (int y : n.body->yields)
+          yields.push_back(env[y]);
+        b.create<ir::YieldOp>(at, yields);
+      }
+      for (size_t i = 0; i < n.results.size(); ++i)
+        env[n.results[i]] = op.getResult(i);
+      continue;
+    }
     case Op::Backward: {
       size_t first = n.flag ? 2 : 1;
       SmallVector<Value> wrt;
@@ -185,6 +215,8 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
     }
     env[n.results[0]] = result;
   }
+  };
+  importNodes(g.nodes, "");
   SmallVector<Value> results;
   for (int v : resultValues)
     results.push_back(env[v]);

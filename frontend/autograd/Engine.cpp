@@ -185,9 +185,9 @@ std::vector<std::shared_ptr<TensorImpl>> leavesOf(const Tensor &root,
         leaves.push_back(leaf);
       continue;
     }
-    if (!dynamic_cast<FunctionNode *>(n))
+    if (!dynamic_cast<FunctionNode *>(n) && !r.isTracedCustomNode(n))
       r.fail("a custom autograd::Function (" + n->name() +
-             "), whose backward is not traced yet");
+             ") applied outside the traced call");
     if (!n->retainedOutputs().empty())
       r.fail("retain_grad() on a non-leaf tensor");
     for (auto it = n->next_edges().rbegin(); it != n->next_edges().rend(); ++it)

@@ -1,4 +1,5 @@
 //===- Node.cpp - Backward graph nodes and saved variables ----------------===//
+#include "kiln/Trace.h"
 #include "kiln/autograd/Node.h"
 #include "../OpsCommon.h"
 
@@ -30,8 +31,12 @@ SavedVariable::SavedVariable(const Tensor &t, bool isOutput,
   data_ = isOutput ? detail::makeAlias(t, t.sizes().vec(), t.strides().vec(),
                                        t.storage_offset())
                    : t;
-  if (isOutput)
+  if (isOutput) {
     data_.impl().isView = t.impl().isView;
+    // Traced: the alias holds the output's value.
+    if (trace::Recorder *r = trace::active())
+      r->bind(data_, r->value(t));
+  }
   savedVersion_ = t._version();
   producer_ = isOutput ? std::move(producer) : t.grad_fn();
   producerOutput_ = isOutput ? 0 : t.output_nr();

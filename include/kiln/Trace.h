@@ -14,6 +14,7 @@
 #include "kiln/Tensor.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -52,6 +53,7 @@ enum class Op {
   Pad,
   Detach,
   Backward,
+  CustomGradient,
 };
 const char *opName(Op op);
 
@@ -62,6 +64,8 @@ struct ValueType {
   std::vector<int64_t> shape;
   ScalarType dtype;
 };
+
+struct Subgraph;
 
 struct Node {
   Op op;
@@ -74,6 +78,18 @@ struct Node {
   int64_t flag = 0;
   /// The value of a Constant (contiguous).
   Tensor payload;
+  /// CustomGradient: the Function's name, and its traced backward (operands
+  /// are `flag` forward values, then the inputs taking gradients).
+  std::string label;
+  std::shared_ptr<Subgraph> body;
+};
+
+/// A region of a node: its argument values, its nodes (which may use any
+/// value defined before the owning node), and the values it yields.
+struct Subgraph {
+  std::vector<int> arguments;
+  std::vector<Node> nodes;
+  std::vector<int> yields;
 };
 
 /// A host-side condition the trace depended on, checked before a compiled
@@ -173,6 +189,28 @@ public:
   /// Records a host read of one-element `t` whose value was `observed`.
   void hostRead(const Tensor &t, double observed, const char *what);
   void guard(std::function<bool()> holds, std::string description);
+  /// Records a custom autograd::Function (autograd node `node`) applied to
+  /// `inputs`, whose forward (already recorded) produced `outputs`: a
+  /// kiln.custom_gradient op whose region, the Function's backward, is
+  /// recorded when the eager backward runs it (customBackward).
+  /// `differentiable[i]` says whether output i carries gradient;
+  /// `needsGrad[j]` whether input j takes one.
+  void customFunction(const std::string &name,
+                      const std::vector<Tensor> &inputs,
+                      const std::vector<Tensor> &outputs,
+                      const std::vector<bool> &differentiable,
+                      const std::vector<bool> &needsGrad, const void *node);
+  /// Runs the backward of custom Function `node` on `grads` (the eager
+  /// engine's call, while recording is paused), recording it as the region
+  /// of the Function's op the first time.
+  std::vector<Tensor> customBackward(
+      const void *node, std::vector<Tensor> grads,
+      const std::function<std::vector<Tensor>(std::vector<Tensor>)> &run);
+  /// Whether an autograd node is a custom Function the trace recorded.
+  bool isTracedCustomNode(const void *node) const {
+    return customNodes_.count(node) != 0;
+  }
+
   /// The trace cannot be compiled; the first reason is kept.
   void fail(const std::string &reason);
   void notReusable(const std::string &reason);
@@ -180,6 +218,10 @@ public:
 private:
   int newValue(IntArrayRef shape, ScalarType dtype);
   void finishGradSlots();
+  /// Where nodes go: the graph, or the region being recorded.
+  std::vector<Node> &sink() { return region_ ? region_->nodes : graph_.nodes; }
+  /// Fails the trace (and returns true) inside a custom backward region.
+  bool failInRegion(const char *what);
 
   Graph graph_;
   std::unordered_map<const TensorImpl *, int> valueOf_;
@@ -192,11 +234,27 @@ private:
   /// Parameters whose grad slot the trace touched, in first-touch order.
   std::vector<Tensor> gradParams_;
   std::unordered_set<const TensorImpl *> gradParamSet_;
+  /// Custom Functions of the trace, by autograd node.
+  struct CustomFunction {
+    std::shared_ptr<Subgraph> body;
+    std::vector<Tensor> inputs;
+    std::vector<bool> needsGrad, differentiable;
+    bool recorded = false;
+  };
+  std::unordered_map<const void *, CustomFunction> customNodes_;
+  /// Yields the Function's gradients (zeros for those it does not give).
+  void yieldGradients(CustomFunction &f, const std::vector<Tensor> &grads);
+  /// The custom backward being recorded, and the tensors bound inside it.
+  Subgraph *region_ = nullptr;
+  std::vector<Tensor> regionTensors_;
   Recorder *previous_;
 };
 
 /// The active recorder of this thread, or null.
 Recorder *active();
+
+/// The recorder the innermost Pause of this thread suspended, or null.
+Recorder *paused();
 
 /// Suspends recording in a scope (the eager autograd engine's own ops).
 class Pause {
@@ -207,7 +265,7 @@ public:
   Pause &operator=(const Pause &) = delete;
 
 private:
-  Recorder *saved_;
+  Recorder *saved_, *savedPaused_;
 };
 
 } // namespace kiln::trace

@@ -220,9 +220,25 @@ struct MyReLU : autograd::Function<MyReLU> {
   }
 };
 
-TEST(Compile, CustomFunctionRunsEagerlyWithEagerResults) {
-  // A custom Function's backward is not traced yet: the step falls back to
-  // eager, so results are eager's exactly.
+/// Straight-through: forward is sign(input) / 2 (a gradient of zero almost
+/// everywhere), backward passes 3 * grad plus the saved input.
+/// The compiled gradient is this backward's, not the forward's derivative.
+struct StraightThrough : autograd::Function<StraightThrough> {
+  static Tensor forward(autograd::AutogradContext *ctx, Tensor input,
+                        Tensor scale) {
+    ctx->save_for_backward({input});
+    return input.sign() * 0.5 * scale;
+  }
+  static variable_list backward(autograd::AutogradContext *ctx,
+                                variable_list grads) {
+    Tensor input = ctx->get_saved_variables()[0];
+    return {grads[0] * 3 + input, Tensor()};
+  }
+};
+
+TEST(Compile, CustomFunctionBackwardIsTraced) {
+  // The seed's MyReLU (mask assignment in backward) in a training step:
+  // compiled, with eager's losses and parameters.
   expectCompiledMatchesEager(
       [] {
         auto x = randn({8, 6}), y = randn({8, 3});
@@ -241,7 +257,59 @@ TEST(Compile, CustomFunctionRunsEagerlyWithEagerResults) {
         Params params = [=] { return std::vector<Tensor>{*w1, *w2}; };
         return std::make_pair(step, params);
       },
-      4, /*minHits=*/0);
+      4, /*minHits=*/2);
+}
+
+TEST(Compile, CustomFunctionGradientIsItsBackward) {
+  Tensor w = tensor({0.3, -1.2, 2.6}, kDouble).requires_grad_();
+  Tensor scale = ones({3}, kDouble);
+  auto f = [&](Tensor x) {
+    Tensor l = (StraightThrough::apply(w * x, scale) * x).sum();
+    w.set_grad(Tensor());
+    l.backward();
+    return l;
+  };
+  auto g = compile(f);
+  Tensor x = tensor({1.0, 2.0, -1.0}, kDouble);
+  for (int i = 0; i < 3; ++i) {
+    double loss = g(x).item<double>();
+    // forward: sign(w x) / 2 = (0.5, -0.5, -0.5); times x: 0.5 - 1 + 0.5
+    EXPECT_DOUBLE_EQ(loss, 0.0);
+    // d/dw = x * (3 * x + w * x)
+    Tensor want = x * (3 * x + w.detach() * x);
+    EXPECT_TRUE(w.grad().allclose(want)) << w.grad();
+  }
+  EXPECT_GE(g.stats().hits, 2u);
+  EXPECT_EQ(g.stats().fallbacks, 0u);
+}
+
+TEST(Compile, CustomFunctionBackwardWritingStateRunsEagerly) {
+  // A backward with a side effect on state cannot be a gradient rule.
+  static Tensor counter;
+  counter = zeros({});
+  struct Counting : autograd::Function<Counting> {
+    static Tensor forward(autograd::AutogradContext *, Tensor x) {
+      return x * 2;
+    }
+    static variable_list backward(autograd::AutogradContext *,
+                                  variable_list grads) {
+      NoGradGuard noGrad;
+      counter.add_(1);
+      return {grads[0] * 2};
+    }
+  };
+  Tensor w = ones({2}, requires_grad());
+  auto f = [&](Tensor x) {
+    Tensor l = (Counting::apply(w * x)).sum();
+    l.backward();
+    return l;
+  };
+  auto g = compile(f);
+  for (int i = 0; i < 3; ++i)
+    g(ones({2}));
+  EXPECT_EQ(g.stats().compilations, 0u);
+  EXPECT_DOUBLE_EQ(counter.item<double>(), 3.0); // once per eager backward
+  EXPECT_TRUE(w.grad().equal(full({2}, 6.0))); // 2 per call, accumulated
 }
 
 TEST(Compile, SeedLinearRegressionWithNewInputsEachCall) {

@@ -431,3 +431,32 @@ func.func @element_types(%a: tensor<3xi32>) {
   %0 = "kiln.add"(%a, %a) : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32>
   return
 }
+
+// -----
+
+func.func @custom_gradient_arguments(%x: tensor<3xf32>) {
+  // expected-error @+1 {{expects the backward region to take one gradient per value, of the value's type}}
+  %y = kiln.custom_gradient "F" (%x) wrt (%x) : (tensor<3xf32>) wrt (tensor<3xf32>) {
+  ^bb0(%g: tensor<4xf32>):
+    kiln.yield %x : tensor<3xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @custom_gradient_yield(%x: tensor<3xf32>, %w: tensor<2xf32>) {
+  %y = kiln.custom_gradient "F" (%x) wrt (%x, %w) : (tensor<3xf32>) wrt (tensor<3xf32>, tensor<2xf32>) {
+  ^bb0(%g: tensor<3xf32>):
+    // expected-error @+1 {{expects one gradient per wrt operand of kiln.custom_gradient, of the operand's type}}
+    kiln.yield %g : tensor<3xf32>
+  }
+  return
+}
+
+// -----
+
+func.func @yield_parent(%x: tensor<3xf32>) {
+  // expected-error @+1 {{expects parent op 'kiln.custom_gradient'}}
+  kiln.yield %x : tensor<3xf32>
+}

@@ -115,3 +115,20 @@ func.func @markers(%w: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tens
   %g2 = kiln.backward %w seed %v wrt %w : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
   return %g, %g2 : tensor<3xf32>, tensor<3xf32>
 }
+
+// CHECK-LABEL: func @custom_gradient
+// CHECK: %[[Y:.+]]:2 = kiln.custom_gradient "Split"(%{{.*}}, %{{.*}}) wrt(%arg0) : (tensor<3xf32>, tensor<3xf32>) wrt(tensor<3xf32>) {
+// CHECK-NEXT: ^bb0(%[[G0:.+]]: tensor<3xf32>, %[[G1:.+]]: tensor<3xf32>):
+// CHECK-NEXT: %[[S:.+]] = kiln.add %[[G0]], %[[G1]] : tensor<3xf32>
+// CHECK-NEXT: kiln.yield %[[S]] : tensor<3xf32>
+// CHECK-NEXT: }
+func.func @custom_gradient(%x: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %a = kiln.neg %x : tensor<3xf32>
+  %b = kiln.exp %x : tensor<3xf32>
+  %y:2 = kiln.custom_gradient "Split" (%a, %b) wrt (%x) : (tensor<3xf32>, tensor<3xf32>) wrt (tensor<3xf32>) {
+  ^bb0(%g0: tensor<3xf32>, %g1: tensor<3xf32>):
+    %s = kiln.add %g0, %g1 : tensor<3xf32>
+    kiln.yield %s : tensor<3xf32>
+  }
+  return %y#0, %y#1 : tensor<3xf32>, tensor<3xf32>
+}

@@ -356,3 +356,29 @@ func.func @reshape_transpose_pad(%x: tensor<2x3xf32>, %v: tensor<4x2xf32>) -> te
   return %g : tensor<2x3xf32>
 }
 
+
+// -----
+
+// A custom_gradient's region is the gradient: inlined with the result's
+// gradient (here ones), the forward ops are not differentiated, and the op
+// becomes its forward value.
+// CHECK-LABEL: func @custom_gradient
+// CHECK-DAG: %[[THREE:.+]] = kiln.constant dense<3.000000e+00> : tensor<3xf32>
+// CHECK-DAG: %[[S:.+]] = kiln.abs
+// CHECK: %[[L:.+]] = kiln.reduce_sum %[[S]]
+// CHECK-NOT: kiln.custom_gradient
+// CHECK: return %[[L]], %[[THREE]]
+// RAW-LABEL: func @custom_gradient
+// RAW-NOT: kiln.custom_gradient
+func.func @custom_gradient(%x: tensor<3xf32>) -> (tensor<f32>, tensor<3xf32>) {
+  %s = kiln.abs %x : tensor<3xf32>
+  %y = kiln.custom_gradient "StraightThrough" (%s) wrt (%x) : (tensor<3xf32>) wrt (tensor<3xf32>) {
+  ^bb0(%g: tensor<3xf32>):
+    %three = kiln.constant dense<3.0> : tensor<3xf32>
+    %gx = kiln.mul %g, %three : tensor<3xf32>
+    kiln.yield %gx : tensor<3xf32>
+  }
+  %l = kiln.reduce_sum %y dims [0] : tensor<3xf32> -> tensor<f32>
+  %gx = kiln.backward %l wrt %x : tensor<f32> wrt tensor<3xf32>
+  return %l, %gx : tensor<f32>, tensor<3xf32>
+}

@@ -129,6 +129,13 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
         results.push_back(in(v));
       break;
     }
+    // Outside a gradient computation: the forward values.
+    if (auto custom = dyn_cast<ir::CustomGradientOp>(op)) {
+      for (auto [result, value] :
+           llvm::zip(custom.getResults(), custom.getValues()))
+        env[result] = in(value);
+      continue;
+    }
     Tensor r =
         llvm::TypeSwitch<Operation *, Tensor>(&op)
             .Case([&](ir::ConstantOp o) { return constantTensor(o); })

@@ -15,6 +15,7 @@
 
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Node.h"
+#include "kiln/Trace.h"
 
 #include <string>
 #include <type_traits>
@@ -154,6 +155,13 @@ template <class T> struct Function {
       }
     }
     node->ctx.saveVariables(outputs);
+    if (trace::Recorder *recorder = trace::active(); recorder && needsGrad) {
+      std::vector<bool> differentiable;
+      for (const Tensor &o : outputs)
+        differentiable.push_back(o.grad_fn().get() == node.get());
+      recorder->customFunction(node->name(), inputs, outputs, differentiable,
+                               node->ctx.needsInputGrad_, node.get());
+    }
     if constexpr (std::is_same_v<Out, Tensor>)
       return outputs[0];
     else
@@ -166,7 +174,17 @@ template <class T> variable_list CppNode<T>::apply(variable_list &&grads) {
     for (size_t i = 0; i < grads.size(); ++i)
       if (!grads[i].defined())
         grads[i] = zeros(outputSizes[i], outputTypes[i]);
-  variable_list result = T::backward(&ctx, std::move(grads));
+  variable_list result;
+  // While a trace's eager backward runs, the backward of a Function the
+  // trace recorded is recorded too, as that Function's gradient.
+  trace::Recorder *recorder = trace::paused();
+  if (recorder && recorder->isTracedCustomNode(this))
+    result = recorder->customBackward(this, std::move(grads),
+                                      [this](variable_list g) {
+                                        return T::backward(&ctx, std::move(g));
+                                      });
+  else
+    result = T::backward(&ctx, std::move(grads));
   // Trailing undefined gradients may be omitted, as in PyTorch.
   size_t n = next_edges().size();
   if (result.size() > n) {
