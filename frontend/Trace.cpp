@@ -3,6 +3,7 @@
 #include "OpsCommon.h"
 
 #include <algorithm>
+#include <execinfo.h>
 #include <sstream>
 
 namespace kiln::trace {
@@ -26,6 +27,18 @@ Pause::~Pause() {
 }
 
 Recorder *paused() { return suspended; }
+
+namespace {
+
+/// The return addresses of the current call stack (up to a depth that
+/// reaches user code through kiln's own frames).
+std::vector<void *> callers() {
+  void *frames[48];
+  int n = backtrace(frames, 48);
+  return std::vector<void *>(frames + 1, frames + std::max(n, 1));
+}
+
+} // namespace
 
 const char *opName(Op op) {
   static const char *names[] = {
@@ -144,6 +157,7 @@ int Recorder::emit(Op op, std::vector<int> operands, IntArrayRef shape,
   node.attr[1] = std::move(attr1);
   node.attr[2] = std::move(attr2);
   node.flag = flag;
+  node.callers = callers();
   int v = newValue(shape, dtype);
   node.results.push_back(v);
   sink().push_back(std::move(node));
@@ -217,6 +231,7 @@ void Recorder::backward(const Tensor &loss, const Tensor &seed,
     return;
   Node node;
   node.op = Op::Backward;
+  node.callers = callers();
   node.operands.push_back(value(loss));
   if (seed.defined()) {
     node.operands.push_back(value(seed));
@@ -297,6 +312,7 @@ void Recorder::customFunction(const std::string &name,
   Node node;
   node.op = Op::CustomGradient;
   node.label = name;
+  node.callers = callers();
   node.body = std::make_shared<Subgraph>();
   for (size_t i = 0; i < outputs.size(); ++i)
     if (differentiable[i]) {

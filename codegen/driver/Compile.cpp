@@ -67,7 +67,7 @@ void dump(const std::string &name, size_t spec, const char *stage,
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (!ec)
-    module->print(os);
+    module->print(os, mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
 }
 
 /// The part of the cache key that comes from the tensor arguments and the

@@ -1,5 +1,6 @@
 //===- TraceImport.cpp - A recorded trace as kiln IR ----------------------===//
 #include "TraceImport.h"
+#include "SourceLocations.h"
 
 #include "ir/KilnDialect.h"
 
@@ -104,7 +105,9 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
   for (size_t index = 0; index < nodes.size(); ++index) {
     const trace::Node &n = nodes[index];
     std::string id = prefix + std::to_string(index);
-    Location at = NameLoc::get(b.getStringAttr("trace#" + id), loc);
+    LocationAttr user = userLocation(ctx, n.callers);
+    Location at =
+        NameLoc::get(b.getStringAttr("trace#" + id), user ? Location(user) : loc);
     auto in = [&](size_t i) { return env[n.operands[i]]; };
     RankedTensorType type = typeOf(ctx, g.values[n.results.empty()
                                                      ? n.operands[0]

@@ -82,6 +82,9 @@ struct Node {
   /// are `flag` forward values, then the inputs taking gradients).
   std::string label;
   std::shared_ptr<Subgraph> body;
+  /// Return addresses of the call stack that recorded the node, innermost
+  /// first: the compiler finds the user's source line among them.
+  std::vector<void *> callers;
 };
 
 /// A region of a node: its argument values, its nodes (which may use any

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 using namespace kiln;
 
@@ -540,10 +541,13 @@ TEST(Compile, DumpsTheIrOfEachStage) {
   std::filesystem::create_directories(dir);
   setenv("KILN_DUMP_IR", dir.c_str(), 1);
   Tensor w = randn({3, 2}, requires_grad());
+  int lossLine = 0, backwardLine = 0;
   auto g = compile(
       [&](Tensor x) {
+        lossLine = __LINE__ + 1;
         Tensor loss = x.mm(w).tanh().sum();
         w.set_grad(Tensor());
+        backwardLine = __LINE__ + 1;
         loss.backward();
         return loss;
       },
@@ -559,6 +563,21 @@ TEST(Compile, DumpsTheIrOfEachStage) {
   EXPECT_NE(traced.find("kiln.tanh"), std::string::npos) << traced;
   EXPECT_EQ(grads.find("kiln.backward"), std::string::npos) << grads;
   EXPECT_NE(grads.find("kiln.transpose"), std::string::npos) << grads;
+  // Ops are located at the user's lines (this file is built with line
+  // tables), inside the trace#N name.
+  auto located = [&](const std::string &op, int line) {
+    std::istringstream lines(traced);
+    std::string l;
+    while (std::getline(lines, l))
+      if (l.find(op) != std::string::npos &&
+          l.find("CompileTest.cpp\":" + std::to_string(line) + ":") !=
+              std::string::npos)
+        return true;
+    return false;
+  };
+  EXPECT_TRUE(located("kiln.tanh", lossLine)) << traced;
+  EXPECT_TRUE(located("kiln.matmul", lossLine)) << traced;
+  EXPECT_TRUE(located("kiln.backward", backwardLine)) << traced;
 }
 
 TEST(Compile, RequiresGradOfInputsIsPartOfTheKey) {
