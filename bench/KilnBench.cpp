@@ -11,7 +11,6 @@
 #include <cblas.h>
 #include <kiln/kiln.h>
 
-
 namespace {
 
 /// Dispatch overhead of one small op (2x2 + 2x2).

@@ -130,9 +130,9 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name,
                  UnitAttr::get(context));
   for (const Tie &tie : ties)
     if (tie.argument < entry.getNumArguments())
-      entry.setArgAttr(tie.argument, kTiedResultAttr,
-                       IntegerAttr::get(IntegerType::get(context, 64),
-                                        tie.result));
+      entry.setArgAttr(
+          tie.argument, kTiedResultAttr,
+          IntegerAttr::get(IntegerType::get(context, 64), tie.result));
   untiedIndex_.assign(outputs_.size(), 0);
   for (const Tie &tie : ties) {
     KILN_CHECK(tie.result < outputs_.size() && tie.argument < inputs_.size() &&
@@ -224,8 +224,8 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
     const Tensor &input = inputs[tie.argument];
     bool shared = !input.is_contiguous();
     for (size_t i = 0; i < inputs.size() && !shared; ++i)
-      shared = i != tie.argument &&
-               inputs[i].impl().storage == input.impl().storage;
+      shared =
+          i != tie.argument && inputs[i].impl().storage == input.impl().storage;
     if (shared) {
       buffers[tie.argument] = input.clone();
       copyBack.emplace_back(buffers[tie.argument], input);

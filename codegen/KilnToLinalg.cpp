@@ -389,8 +389,7 @@ struct TransposeOfMatmul : OpRewritePattern<ir::TransposeOp> {
   LogicalResult matchAndRewrite(ir::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
     auto matmul = op.getInput().getDefiningOp<ir::MatmulOp>();
-    if (!matmul || !matmul->hasOneUse() ||
-        !swapsLastTwo(op.getPermutation()) ||
+    if (!matmul || !matmul->hasOneUse() || !swapsLastTwo(op.getPermutation()) ||
         (!transposedSource(matmul.getLhs()) &&
          !transposedSource(matmul.getRhs())))
       return failure();
@@ -429,16 +428,16 @@ struct MatmulToLinalg : OpRewritePattern<ir::MatmulOp> {
         rewriter.replaceOpWithNewOp<linalg::BatchMatmulTransposeAOp>(
             op, types, ins, inits);
       else
-        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeAOp>(op, types,
-                                                                ins, inits);
+        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeAOp>(op, types, ins,
+                                                                inits);
     } else if (Value b = transposedSource(rhs)) {
       SmallVector<Value, 2> ins = {lhs, b};
       if (batched)
         rewriter.replaceOpWithNewOp<linalg::BatchMatmulTransposeBOp>(
             op, types, ins, inits);
       else
-        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeBOp>(op, types,
-                                                                ins, inits);
+        rewriter.replaceOpWithNewOp<linalg::MatmulTransposeBOp>(op, types, ins,
+                                                                inits);
     } else {
       SmallVector<Value, 2> ins = {lhs, rhs};
       if (batched)

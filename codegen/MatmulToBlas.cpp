@@ -84,8 +84,9 @@ MemRefType dynamicStrided(MLIRContext *ctx, int64_t rank, Type element) {
 /// The runtime function for `rank` and `element`, declared in `module` on
 /// first use.
 func::FuncOp runtimeFunction(ModuleOp module, int64_t rank, Type element) {
-  std::string name = std::string(rank == 3 ? "kiln_batch_matmul_" : "kiln_matmul_") +
-                     (element.isF32() ? "f32" : "f64");
+  std::string name =
+      std::string(rank == 3 ? "kiln_batch_matmul_" : "kiln_matmul_") +
+      (element.isF32() ? "f32" : "f64");
   if (auto existing = module.lookupSymbol<func::FuncOp>(name))
     return existing;
   MLIRContext *ctx = module.getContext();
@@ -124,8 +125,8 @@ struct MatmulToBlasPass : impl::MatmulToBlasBase<MatmulToBlasPass> {
           runtimeFunction(module, type.getRank(), type.getElementType());
       OpBuilder b(op);
       Location loc = op.getLoc();
-      MemRefType dynamic = dynamicStrided(&getContext(), type.getRank(),
-                                          type.getElementType());
+      MemRefType dynamic =
+          dynamicStrided(&getContext(), type.getRank(), type.getElementType());
       SmallVector<Value, 4> args;
       for (Value operand : {op.getDpsInputs()[0], op.getDpsInputs()[1], c})
         args.push_back(b.create<memref::CastOp>(loc, dynamic, operand));

@@ -150,7 +150,9 @@ void giveEachUseItsOwnInit(func::FuncOp func) {
 struct PrepareBufferizationPass
     : PassWrapper<PrepareBufferizationPass, OperationPass<func::FuncOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(PrepareBufferizationPass)
-  StringRef getArgument() const override { return "kiln-prepare-bufferization"; }
+  StringRef getArgument() const override {
+    return "kiln-prepare-bufferization";
+  }
   void getDependentDialects(DialectRegistry &registry) const override {
     registry.insert<bufferization::BufferizationDialect>();
   }
@@ -186,8 +188,9 @@ struct PrepareBufferizationPass
       if (!tied.contains(i))
         kept.push_back(v);
     ret->setOperands(kept);
-    func.setFunctionType(FunctionType::get(
-        func.getContext(), func.getArgumentTypes(), ValueRange(kept).getTypes()));
+    func.setFunctionType(FunctionType::get(func.getContext(),
+                                           func.getArgumentTypes(),
+                                           ValueRange(kept).getTypes()));
   }
 };
 

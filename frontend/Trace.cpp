@@ -47,8 +47,7 @@ const char *opName(Op op) {
       "mul",        "div",        "pow",    "max",      "min",
       "cmp",        "select",     "cast",   "constant", "broadcast",
       "reduce_sum", "reduce_max", "matmul", "reshape",  "transpose",
-      "slice",      "pad",        "detach", "backward",
-      "custom_gradient"};
+      "slice",      "pad",        "detach", "backward", "custom_gradient"};
   return names[static_cast<int>(op)];
 }
 

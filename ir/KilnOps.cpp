@@ -83,9 +83,10 @@ LogicalResult BackwardOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
-LogicalResult CustomGradientOp::inferReturnTypes(
-    MLIRContext *, std::optional<Location>, Adaptor adaptor,
-    SmallVectorImpl<Type> &types) {
+LogicalResult CustomGradientOp::inferReturnTypes(MLIRContext *,
+                                                 std::optional<Location>,
+                                                 Adaptor adaptor,
+                                                 SmallVectorImpl<Type> &types) {
   for (Value v : adaptor.getValues())
     types.push_back(v.getType());
   return success();

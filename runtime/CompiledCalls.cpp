@@ -1,8 +1,8 @@
 //===- CompiledCalls.cpp - Runtime functions called by compiled code ------===//
 #include "kiln/runtime/CompiledCalls.h"
 #include "kiln/runtime/Allocator.h"
-#include "kiln/runtime/Storage.h"
 #include "kiln/runtime/Kernels.h"
+#include "kiln/runtime/Storage.h"
 
 #include <vector>
 
@@ -38,8 +38,8 @@ void matmul2d(const MemRefDescriptor<T, N> *a, const MemRefDescriptor<T, N> *b,
   }
   // A C that is not row-major (a strided view): compute, then scatter.
   std::vector<T> tmp(m * n);
-  gemm(dtypeOf<T>(), m, n, k, base(a), ars, acs, base(b), brs, bcs,
-       tmp.data(), n, false);
+  gemm(dtypeOf<T>(), m, n, k, base(a), ars, acs, base(b), brs, bcs, tmp.data(),
+       n, false);
   for (int64_t i = 0; i < m; ++i)
     for (int64_t j = 0; j < n; ++j) {
       T &dst = out[i * crs + j * ccs];
@@ -48,8 +48,9 @@ void matmul2d(const MemRefDescriptor<T, N> *a, const MemRefDescriptor<T, N> *b,
 }
 
 template <class T, int N>
-void matmulCall(const MemRefDescriptor<T, N> *a, const MemRefDescriptor<T, N> *b,
-            const MemRefDescriptor<T, N> *c, int64_t flags) {
+void matmulCall(const MemRefDescriptor<T, N> *a,
+                const MemRefDescriptor<T, N> *b,
+                const MemRefDescriptor<T, N> *c, int64_t flags) {
   int64_t batches = N == 3 ? c->sizes[0] : 1;
   for (int64_t i = 0; i < batches; ++i)
     matmul2d(a, b, c, i, flags);

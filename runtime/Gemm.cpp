@@ -115,8 +115,8 @@ void gemm(ScalarType dtype, int64_t m, int64_t n, int64_t k, const void *a,
   dispatchType(dtype, [&](auto t) {
     using T = decltype(t);
     if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-      gemmBlas<T>(m, n, k, a, aRowStride, aColStride, b, bRowStride,
-                  bColStride, static_cast<T *>(c), ldc, accumulate);
+      gemmBlas<T>(m, n, k, a, aRowStride, aColStride, b, bRowStride, bColStride,
+                  static_cast<T *>(c), ldc, accumulate);
     } else if constexpr (!std::is_same_v<T, bool>) {
       const T *x = static_cast<const T *>(a), *y = static_cast<const T *>(b);
       T *o = static_cast<T *>(c);

@@ -2,7 +2,6 @@
 #include "kiln/runtime/Storage.h"
 #include "kiln/runtime/Allocator.h"
 
-
 namespace kiln::runtime {
 
 StorageImpl::StorageImpl(size_t nbytes) : nbytes_(nbytes), owned_(true) {

@@ -67,7 +67,8 @@ void dump(const std::string &name, size_t spec, const char *stage,
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (!ec)
-    module->print(os, mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
+    module->print(os,
+                  mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
 }
 
 /// The part of the cache key that comes from the tensor arguments and the
@@ -85,16 +86,16 @@ std::string inputKey(const variable_list &inputs) {
 /// State the compiled code may update in place: every state write whose
 /// target the function also reads as an argument, when no check follows the
 /// run (no host reads to compare), so nothing can fail after the write.
-std::vector<codegen::JitFunction::Tie>
-inPlaceStateWrites(const trace::Graph &g, size_t numInputs) {
+std::vector<codegen::JitFunction::Tie> inPlaceStateWrites(const trace::Graph &g,
+                                                          size_t numInputs) {
   std::vector<codegen::JitFunction::Tie> ties;
   if (!g.hostReads.empty())
     return ties;
   for (size_t i = 0; i < g.stateWrites.size(); ++i)
     for (size_t j = 0; j < g.captured.size(); ++j)
       if (g.captured[j].first.is_same(g.stateWrites[i].first))
-        ties.push_back({unsigned(g.outputs.size() + i),
-                        unsigned(numInputs + j)});
+        ties.push_back(
+            {unsigned(g.outputs.size() + i), unsigned(numInputs + j)});
   return ties;
 }
 

@@ -87,7 +87,7 @@ std::optional<SourceLine> lookUp(void *address) {
 } // namespace
 
 mlir::LocationAttr userLocation(mlir::MLIRContext &context,
-                            const std::vector<void *> &callers) {
+                                const std::vector<void *> &callers) {
   for (void *address : callers) {
     std::optional<SourceLine> line = lookUp(address);
     if (!line)

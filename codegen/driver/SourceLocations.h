@@ -1,4 +1,5 @@
-//===- SourceLocations.h - The user's source line of a traced op -*- C++ -*-===//
+//===- SourceLocations.h - The user's source line of a traced op -*- C++
+//-*-===//
 #ifndef KILN_CODEGEN_DRIVER_SOURCELOCATIONS_H
 #define KILN_CODEGEN_DRIVER_SOURCELOCATIONS_H
 
@@ -13,7 +14,7 @@ namespace kiln::codegen {
 /// binaries' debug line tables; null when no such frame has line
 /// information (code built without -g).
 mlir::LocationAttr userLocation(mlir::MLIRContext &context,
-                            const std::vector<void *> &callers);
+                                const std::vector<void *> &callers);
 
 } // namespace kiln::codegen
 

@@ -102,123 +102,123 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
   std::function<void(const std::vector<trace::Node> &, const std::string &)>
       importNodes = [&](const std::vector<trace::Node> &nodes,
                         const std::string &prefix) {
-  for (size_t index = 0; index < nodes.size(); ++index) {
-    const trace::Node &n = nodes[index];
-    std::string id = prefix + std::to_string(index);
-    LocationAttr user = userLocation(ctx, n.callers);
-    Location at =
-        NameLoc::get(b.getStringAttr("trace#" + id), user ? Location(user) : loc);
-    auto in = [&](size_t i) { return env[n.operands[i]]; };
-    RankedTensorType type = typeOf(ctx, g.values[n.results.empty()
-                                                     ? n.operands[0]
-                                                     : n.results[0]]);
-    auto ints = [&](int k) { return b.getDenseI64ArrayAttr(n.attr[k]); };
-    Value result;
-    using trace::Op;
-    switch (n.op) {
+        for (size_t index = 0; index < nodes.size(); ++index) {
+          const trace::Node &n = nodes[index];
+          std::string id = prefix + std::to_string(index);
+          LocationAttr user = userLocation(ctx, n.callers);
+          Location at = NameLoc::get(b.getStringAttr("trace#" + id),
+                                     user ? Location(user) : loc);
+          auto in = [&](size_t i) { return env[n.operands[i]]; };
+          RankedTensorType type = typeOf(
+              ctx, g.values[n.results.empty() ? n.operands[0] : n.results[0]]);
+          auto ints = [&](int k) { return b.getDenseI64ArrayAttr(n.attr[k]); };
+          Value result;
+          using trace::Op;
+          switch (n.op) {
 #define KILN_UNARY(OP, CLASS)                                                  \
   case Op::OP:                                                                 \
     result = b.create<ir::CLASS>(at, in(0));                                   \
     break;
-      KILN_UNARY(Neg, NegOp)
-      KILN_UNARY(Exp, ExpOp)
-      KILN_UNARY(Log, LogOp)
-      KILN_UNARY(Sqrt, SqrtOp)
-      KILN_UNARY(Abs, AbsOp)
-      KILN_UNARY(Sin, SinOp)
-      KILN_UNARY(Cos, CosOp)
-      KILN_UNARY(Tanh, TanhOp)
-      KILN_UNARY(Detach, DetachOp)
+            KILN_UNARY(Neg, NegOp)
+            KILN_UNARY(Exp, ExpOp)
+            KILN_UNARY(Log, LogOp)
+            KILN_UNARY(Sqrt, SqrtOp)
+            KILN_UNARY(Abs, AbsOp)
+            KILN_UNARY(Sin, SinOp)
+            KILN_UNARY(Cos, CosOp)
+            KILN_UNARY(Tanh, TanhOp)
+            KILN_UNARY(Detach, DetachOp)
 #undef KILN_UNARY
 #define KILN_BINARY(OP, CLASS)                                                 \
   case Op::OP:                                                                 \
     result = b.create<ir::CLASS>(at, in(0), in(1));                            \
     break;
-      KILN_BINARY(Add, AddOp)
-      KILN_BINARY(Sub, SubOp)
-      KILN_BINARY(Mul, MulOp)
-      KILN_BINARY(Div, DivOp)
-      KILN_BINARY(Pow, PowOp)
-      KILN_BINARY(Max, MaxOp)
-      KILN_BINARY(Min, MinOp)
+            KILN_BINARY(Add, AddOp)
+            KILN_BINARY(Sub, SubOp)
+            KILN_BINARY(Mul, MulOp)
+            KILN_BINARY(Div, DivOp)
+            KILN_BINARY(Pow, PowOp)
+            KILN_BINARY(Max, MaxOp)
+            KILN_BINARY(Min, MinOp)
 #undef KILN_BINARY
-    case Op::Cmp:
-      result = b.create<ir::CmpOp>(at, static_cast<ir::CmpPredicate>(n.flag),
-                                   in(0), in(1));
-      break;
-    case Op::Select:
-      result = b.create<ir::SelectOp>(at, in(0), in(1), in(2));
-      break;
-    case Op::Cast:
-      result = b.create<ir::CastOp>(at, type, in(0));
-      break;
-    case Op::Constant:
-      result =
-          b.create<ir::ConstantOp>(at, type, constantAttr(type, n.payload));
-      break;
-    case Op::Broadcast:
-      result = b.create<ir::BroadcastOp>(at, type, in(0));
-      break;
-    case Op::ReduceSum:
-      result = b.create<ir::ReduceSumOp>(at, type, in(0), ints(0),
-                                         n.flag ? b.getUnitAttr() : nullptr);
-      break;
-    case Op::ReduceMax:
-      result = b.create<ir::ReduceMaxOp>(at, type, in(0), ints(0),
-                                         n.flag ? b.getUnitAttr() : nullptr);
-      break;
-    case Op::Matmul:
-      result = b.create<ir::MatmulOp>(at, type, in(0), in(1));
-      break;
-    case Op::Reshape:
-      result = b.create<ir::ReshapeOp>(at, type, in(0));
-      break;
-    case Op::Transpose:
-      result = b.create<ir::TransposeOp>(at, type, in(0), ints(0));
-      break;
-    case Op::Slice:
-      result =
-          b.create<ir::SliceOp>(at, type, in(0), ints(0), ints(1), ints(2));
-      break;
-    case Op::Pad:
-      result = b.create<ir::PadOp>(at, type, in(0), ints(0), ints(1), ints(2));
-      break;
-    case Op::CustomGradient: {
-      SmallVector<Value> values, wrt;
-      for (size_t i = 0; i < n.operands.size(); ++i)
-        (int64_t(i) < n.flag ? values : wrt).push_back(in(i));
-      auto op = b.create<ir::CustomGradientOp>(at, n.label, values, wrt);
-      {
-        OpBuilder::InsertionGuard guard(b);
-        Block &body = op.getBackward().front();
-        b.setInsertionPointToEnd(&body);
-        for (size_t i = 0; i < n.body->arguments.size(); ++i)
-          env[n.body->arguments[i]] = body.getArgument(i);
-        importNodes(n.body->nodes, id + ".");
-        SmallVector<Value> yields;
-        for (int y : n.body->yields)
-          yields.push_back(env[y]);
-        b.create<ir::YieldOp>(at, yields);
-      }
-      for (size_t i = 0; i < n.results.size(); ++i)
-        env[n.results[i]] = op.getResult(i);
-      continue;
-    }
-    case Op::Backward: {
-      size_t first = n.flag ? 2 : 1;
-      SmallVector<Value> wrt;
-      for (size_t i = first; i < n.operands.size(); ++i)
-        wrt.push_back(in(i));
-      auto op =
-          b.create<ir::BackwardOp>(at, in(0), n.flag ? in(1) : Value(), wrt);
-      for (size_t i = 0; i < n.results.size(); ++i)
-        env[n.results[i]] = op.getResult(i);
-      continue;
-    }
-    }
-    env[n.results[0]] = result;
-  }
-  };
+          case Op::Cmp:
+            result = b.create<ir::CmpOp>(
+                at, static_cast<ir::CmpPredicate>(n.flag), in(0), in(1));
+            break;
+          case Op::Select:
+            result = b.create<ir::SelectOp>(at, in(0), in(1), in(2));
+            break;
+          case Op::Cast:
+            result = b.create<ir::CastOp>(at, type, in(0));
+            break;
+          case Op::Constant:
+            result = b.create<ir::ConstantOp>(at, type,
+                                              constantAttr(type, n.payload));
+            break;
+          case Op::Broadcast:
+            result = b.create<ir::BroadcastOp>(at, type, in(0));
+            break;
+          case Op::ReduceSum:
+            result = b.create<ir::ReduceSumOp>(
+                at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr);
+            break;
+          case Op::ReduceMax:
+            result = b.create<ir::ReduceMaxOp>(
+                at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr);
+            break;
+          case Op::Matmul:
+            result = b.create<ir::MatmulOp>(at, type, in(0), in(1));
+            break;
+          case Op::Reshape:
+            result = b.create<ir::ReshapeOp>(at, type, in(0));
+            break;
+          case Op::Transpose:
+            result = b.create<ir::TransposeOp>(at, type, in(0), ints(0));
+            break;
+          case Op::Slice:
+            result = b.create<ir::SliceOp>(at, type, in(0), ints(0), ints(1),
+                                           ints(2));
+            break;
+          case Op::Pad:
+            result =
+                b.create<ir::PadOp>(at, type, in(0), ints(0), ints(1), ints(2));
+            break;
+          case Op::CustomGradient: {
+            SmallVector<Value> values, wrt;
+            for (size_t i = 0; i < n.operands.size(); ++i)
+              (int64_t(i) < n.flag ? values : wrt).push_back(in(i));
+            auto op = b.create<ir::CustomGradientOp>(at, n.label, values, wrt);
+            {
+              OpBuilder::InsertionGuard guard(b);
+              Block &body = op.getBackward().front();
+              b.setInsertionPointToEnd(&body);
+              for (size_t i = 0; i < n.body->arguments.size(); ++i)
+                env[n.body->arguments[i]] = body.getArgument(i);
+              importNodes(n.body->nodes, id + ".");
+              SmallVector<Value> yields;
+              for (int y : n.body->yields)
+                yields.push_back(env[y]);
+              b.create<ir::YieldOp>(at, yields);
+            }
+            for (size_t i = 0; i < n.results.size(); ++i)
+              env[n.results[i]] = op.getResult(i);
+            continue;
+          }
+          case Op::Backward: {
+            size_t first = n.flag ? 2 : 1;
+            SmallVector<Value> wrt;
+            for (size_t i = first; i < n.operands.size(); ++i)
+              wrt.push_back(in(i));
+            auto op = b.create<ir::BackwardOp>(at, in(0),
+                                               n.flag ? in(1) : Value(), wrt);
+            for (size_t i = 0; i < n.results.size(); ++i)
+              env[n.results[i]] = op.getResult(i);
+            continue;
+          }
+          }
+          env[n.results[0]] = result;
+        }
+      };
   importNodes(g.nodes, "");
   SmallVector<Value> results;
   for (int v : resultValues)

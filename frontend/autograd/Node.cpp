@@ -1,7 +1,7 @@
 //===- Node.cpp - Backward graph nodes and saved variables ----------------===//
-#include "kiln/Trace.h"
 #include "kiln/autograd/Node.h"
 #include "../OpsCommon.h"
+#include "kiln/Trace.h"
 
 #include <atomic>
 #include <sstream>

@@ -310,7 +310,7 @@ TEST(Compile, CustomFunctionBackwardWritingStateRunsEagerly) {
     g(ones({2}));
   EXPECT_EQ(g.stats().compilations, 0u);
   EXPECT_DOUBLE_EQ(counter.item<double>(), 3.0); // once per eager backward
-  EXPECT_TRUE(w.grad().equal(full({2}, 6.0))); // 2 per call, accumulated
+  EXPECT_TRUE(w.grad().equal(full({2}, 6.0)));   // 2 per call, accumulated
 }
 
 TEST(Compile, SeedLinearRegressionWithNewInputsEachCall) {

@@ -55,8 +55,12 @@ TEST(CompiledCalls, MatmulFlagsMatchTheDefinition) {
     auto da = ta ? matrix(a, k, m, m, 1) : matrix(a, m, k, k, 1);
     auto db = tb ? matrix(b, n, k, k, 1) : matrix(b, k, n, n, 1);
     auto dc = matrix(c, m, n, n, 1);
-    auto ea = [&](int64_t i, int64_t p) { return ta ? a[p * m + i] : a[i * k + p]; };
-    auto eb = [&](int64_t p, int64_t j) { return tb ? b[j * k + p] : b[p * n + j]; };
+    auto ea = [&](int64_t i, int64_t p) {
+      return ta ? a[p * m + i] : a[i * k + p];
+    };
+    auto eb = [&](int64_t p, int64_t j) {
+      return tb ? b[j * k + p] : b[p * n + j];
+    };
     std::vector<float> want = reference<float>(m, n, k, ea, eb, c, acc);
     _mlir_ciface_kiln_matmul_f32(&da, &db, &dc, flags);
     for (int64_t i = 0; i < m * n; ++i)
@@ -68,7 +72,7 @@ TEST(CompiledCalls, MatmulReadsAndWritesStridedViews) {
   // A: every other column of a 4x6 buffer at offset 1; B: a column-major
   // 3x2; C: a transposed (column-major) 4x2 view, accumulated into.
   std::vector<double> abuf(24), bbuf = {1, -2, 3, 0.5, 4, -1},
-                      cbuf = {1, 2, 3, 4, 5, 6, 7, 8};
+                                cbuf = {1, 2, 3, 4, 5, 6, 7, 8};
   for (int i = 0; i < 24; ++i)
     abuf[i] = 0.1 * i - 1;
   MemRefDescriptor<double, 2> a = {abuf.data(), abuf.data(), 1, {4, 3}, {6, 2}};
@@ -89,12 +93,15 @@ TEST(CompiledCalls, MatmulReadsAndWritesStridedViews) {
 
 TEST(CompiledCalls, BatchMatmulRunsEachBatch) {
   const int64_t batch = 3, m = 2, n = 3, k = 4;
-  std::vector<float> a = iota(batch * m * k, 0.3f), b = iota(batch * n * k, 0.7f),
-                     c(batch * m * n, 99.0f);
+  std::vector<float> a = iota(batch * m * k, 0.3f),
+                     b = iota(batch * n * k, 0.7f), c(batch * m * n, 99.0f);
   // B transposed: stored batch x n x k.
-  MemRefDescriptor<float, 3> da = {a.data(), a.data(), 0, {batch, m, k}, {m * k, k, 1}};
-  MemRefDescriptor<float, 3> db = {b.data(), b.data(), 0, {batch, n, k}, {n * k, k, 1}};
-  MemRefDescriptor<float, 3> dc = {c.data(), c.data(), 0, {batch, m, n}, {m * n, n, 1}};
+  MemRefDescriptor<float, 3> da = {
+      a.data(), a.data(), 0, {batch, m, k}, {m * k, k, 1}};
+  MemRefDescriptor<float, 3> db = {
+      b.data(), b.data(), 0, {batch, n, k}, {n * k, k, 1}};
+  MemRefDescriptor<float, 3> dc = {
+      c.data(), c.data(), 0, {batch, m, n}, {m * n, n, 1}};
   _mlir_ciface_kiln_batch_matmul_f32(&da, &db, &dc, kMatmulTransposeB);
   for (int64_t t = 0; t < batch; ++t)
     for (int64_t i = 0; i < m; ++i)

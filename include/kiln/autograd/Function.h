@@ -13,9 +13,9 @@
 #ifndef KILN_AUTOGRAD_FUNCTION_H
 #define KILN_AUTOGRAD_FUNCTION_H
 
+#include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Node.h"
-#include "kiln/Trace.h"
 
 #include <string>
 #include <type_traits>
@@ -179,10 +179,9 @@ template <class T> variable_list CppNode<T>::apply(variable_list &&grads) {
   // trace recorded is recorded too, as that Function's gradient.
   trace::Recorder *recorder = trace::paused();
   if (recorder && recorder->isTracedCustomNode(this))
-    result = recorder->customBackward(this, std::move(grads),
-                                      [this](variable_list g) {
-                                        return T::backward(&ctx, std::move(g));
-                                      });
+    result = recorder->customBackward(
+        this, std::move(grads),
+        [this](variable_list g) { return T::backward(&ctx, std::move(g)); });
   else
     result = T::backward(&ctx, std::move(grads));
   // Trailing undefined gradients may be omitted, as in PyTorch.

@@ -45,10 +45,10 @@ void _mlir_ciface_kiln_matmul_f32(kiln::runtime::MemRefDescriptor<float, 2> *a,
                                   kiln::runtime::MemRefDescriptor<float, 2> *b,
                                   kiln::runtime::MemRefDescriptor<float, 2> *c,
                                   int64_t flags);
-void _mlir_ciface_kiln_matmul_f64(
-    kiln::runtime::MemRefDescriptor<double, 2> *a,
-    kiln::runtime::MemRefDescriptor<double, 2> *b,
-    kiln::runtime::MemRefDescriptor<double, 2> *c, int64_t flags);
+void _mlir_ciface_kiln_matmul_f64(kiln::runtime::MemRefDescriptor<double, 2> *a,
+                                  kiln::runtime::MemRefDescriptor<double, 2> *b,
+                                  kiln::runtime::MemRefDescriptor<double, 2> *c,
+                                  int64_t flags);
 // The same for each index of the leading (batch) dimension.
 void _mlir_ciface_kiln_batch_matmul_f32(
     kiln::runtime::MemRefDescriptor<float, 3> *a,
