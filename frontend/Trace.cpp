@@ -1,6 +1,7 @@
 //===- Trace.cpp - Recording eager execution as a graph -------------------===//
 #include "kiln/Trace.h"
 #include "OpsCommon.h"
+#include "kiln/autograd/GradMode.h"
 
 #include <algorithm>
 #include <execinfo.h>
@@ -12,6 +13,7 @@ namespace {
 thread_local Recorder *current = nullptr;
 /// The recorder the innermost Pause suspended.
 thread_local Recorder *suspended = nullptr;
+thread_local bool inDifferentiableScope = false;
 } // namespace
 
 Recorder *active() { return current; }
@@ -27,6 +29,12 @@ Pause::~Pause() {
 }
 
 Recorder *paused() { return suspended; }
+
+DifferentiableScope::DifferentiableScope() : saved_(inDifferentiableScope) {
+  inDifferentiableScope = true;
+}
+DifferentiableScope::~DifferentiableScope() { inDifferentiableScope = saved_; }
+bool DifferentiableScope::active() { return inDifferentiableScope; }
 
 namespace {
 
@@ -128,7 +136,7 @@ void Recorder::poison(const Tensor &t, const std::string &what) {
 int Recorder::value(const Tensor &t) {
   auto bad = poisoned_.find(t.getIntrusivePtr().get());
   if (bad != poisoned_.end()) {
-    fail("uses " + bad->second);
+    fail("a use of " + bad->second);
     return newValue(t.sizes(), t.dtype());
   }
   auto it = valueOf_.find(t.getIntrusivePtr().get());
@@ -159,6 +167,20 @@ int Recorder::emit(Op op, std::vector<int> operands, IntArrayRef shape,
   node.callers = callers();
   int v = newValue(shape, dtype);
   node.results.push_back(v);
+  // Under no_grad the result has no history: gradients must not flow
+  // through it, as in eager.
+  if (op != Op::Detach && !GradMode::is_enabled() && !inDifferentiableScope &&
+      isFloatingType(dtype)) {
+    Node detach;
+    detach.op = Op::Detach;
+    detach.operands = {v};
+    detach.callers = node.callers;
+    v = newValue(shape, dtype);
+    detach.results.push_back(v);
+    sink().push_back(std::move(node));
+    sink().push_back(std::move(detach));
+    return v;
+  }
   sink().push_back(std::move(node));
   return v;
 }
@@ -208,11 +230,25 @@ void Recorder::assign(const Tensor &target, int v) {
     fail("an in-place write through a view");
     return;
   }
+  for (const Tensor &input : inputs_)
+    if (input.impl().storage == target.impl().storage) {
+      fail("an in-place write to an argument of the step (or to memory it "
+           "shares)");
+      return;
+    }
   v = broadcast(cast(v, target.dtype()), target.sizes());
   bool external = captured_.count(target.getIntrusivePtr().get()) != 0;
   if (external && failInRegion("an in-place write to state"))
     return;
   bind(target, v);
+  // Other tensors over the same memory (views, detached aliases) would show
+  // the write in eager; their trace values are the old ones.
+  std::vector<Tensor> aliases;
+  for (const Tensor &other : keepAlive_)
+    if (!other.is_same(target) && other.impl().storage == target.impl().storage)
+      aliases.push_back(other);
+  for (const Tensor &alias : aliases)
+    poison(alias, "a view of a tensor written in place");
   if (!external)
     return;
   for (auto &w : graph_.stateWrites)
@@ -323,6 +359,12 @@ void Recorder::customFunction(const std::string &name,
   for (size_t j = 0; j < inputs.size(); ++j)
     if (needsGrad[j])
       node.operands.push_back(value(inputs[j]));
+  // Outputs without gradient (marked non-differentiable) must not pass
+  // gradients back through the forward's ops.
+  for (size_t i = 0; i < outputs.size(); ++i)
+    if (!differentiable[i] && outputs[i].is_floating_point())
+      bind(outputs[i], emit(Op::Detach, {value(outputs[i])}, outputs[i].sizes(),
+                            outputs[i].dtype()));
   if (node.flag == 0)
     return;
   for (size_t i = 0; i < outputs.size(); ++i)
@@ -352,10 +394,12 @@ std::vector<Tensor> Recorder::customBackward(
   std::vector<Tensor> result;
   try {
     for (size_t i = 0, arg = 0; i < grads.size(); ++i) {
+      bool differentiable = i < f.differentiable.size() && f.differentiable[i];
+      int argument = differentiable ? f.body->arguments[arg++] : -1;
       if (!grads[i].defined())
         continue;
-      if (i < f.differentiable.size() && f.differentiable[i])
-        bind(grads[i], f.body->arguments[arg++]);
+      if (differentiable)
+        bind(grads[i], argument);
       else
         bind(grads[i], splat(0, grads[i].sizes(), grads[i].dtype()));
     }

@@ -60,6 +60,11 @@ void *allocate(size_t bytes) {
     }
   }
   void *block = std::aligned_alloc(kAlignment, size);
+  if (!block) {
+    // The cache may hold what the system lacks.
+    emptyCache();
+    block = std::aligned_alloc(kAlignment, size);
+  }
   if (!block)
     throw std::bad_alloc();
   return block;

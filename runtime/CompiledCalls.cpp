@@ -32,8 +32,11 @@ void matmul2d(const MemRefDescriptor<T, N> *a, const MemRefDescriptor<T, N> *b,
   T *out = base(c);
   int64_t crs = c->strides[r], ccs = c->strides[r + 1];
   if (ccs == 1 || n == 1) {
+    // A single row or column may carry any stride there; BLAS wants
+    // ldc >= max(1, n).
+    int64_t ldc = m == 1 ? std::max<int64_t>(crs, n) : crs;
     gemm(dtypeOf<T>(), m, n, k, base(a), ars, acs, base(b), brs, bcs, out,
-         n == 1 ? std::max<int64_t>(crs, 1) : crs, accumulate);
+         n == 1 ? std::max<int64_t>(ldc, 1) : ldc, accumulate);
     return;
   }
   // A C that is not row-major (a strided view): compute, then scatter.
@@ -110,6 +113,8 @@ void _mlir_ciface_kiln_batch_matmul_f64(MemRefDescriptor<double, 3> *a,
 // memory handed out, for the free (which gets only the pointer).
 void *_mlir_memref_to_llvm_alloc(uint64_t bytes) {
   using kiln::runtime::kAlignment;
+  if (bytes > UINT64_MAX - kAlignment)
+    return nullptr;
   try {
     char *block =
         static_cast<char *>(kiln::runtime::allocate(bytes + kAlignment));

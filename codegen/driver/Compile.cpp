@@ -213,8 +213,14 @@ struct CompiledFunction::Impl {
     auto start = std::chrono::steady_clock::now();
     auto spec = std::make_unique<Specialization>();
     size_t id = specializations;
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        codegen::importTrace(context, graph, options.name, spec->layout);
+    mlir::OwningOpRef<mlir::ModuleOp> module;
+    try {
+      module = codegen::importTrace(context, graph, options.name, spec->layout);
+    } catch (const Error &e) {
+      eagerOnly[key] = e.what();
+      logLine(options.name, std::string("runs eagerly: ") + e.what());
+      return results;
+    }
     dump(options.name, id, "0-traced", *module);
     if (dumpDir()) {
       // The gradient IR as kiln-opt -kiln-autodiff -canonicalize -cse shows
@@ -228,8 +234,21 @@ struct CompiledFunction::Impl {
         dump(options.name, id, "1-differentiated", *copy);
     }
     try {
-      spec->code = std::make_unique<codegen::JitFunction>(
-          *module, options.name, inPlaceStateWrites(graph, inputs.size()));
+      std::vector<codegen::JitFunction::Tie> ties =
+          inPlaceStateWrites(graph, inputs.size());
+      try {
+        spec->code =
+            std::make_unique<codegen::JitFunction>(*module, options.name, ties);
+      } catch (const Error &e) {
+        // An in-place update can be impossible (the old value is read after
+        // the new one is written, e.g. returned): update through copies.
+        if (ties.empty())
+          throw;
+        logLine(options.name, "state updated through copies: " +
+                                  std::string(e.what()).substr(0, 200));
+        spec->code =
+            std::make_unique<codegen::JitFunction>(*module, options.name);
+      }
     } catch (const Error &e) {
       eagerOnly[key] = e.what();
       logLine(options.name,

@@ -29,11 +29,30 @@ struct SourceLine {
   unsigned line = 0, column = 0;
 };
 
+/// The qualified name of a demangled function: before its parameter list,
+/// after a template's return type.
+llvm::StringRef qualifiedName(llvm::StringRef function) {
+  int depth = 0;
+  size_t start = 0, end = function.size();
+  for (size_t i = 0; i < function.size() && end == function.size(); ++i) {
+    char c = function[i];
+    if (c == '<')
+      ++depth;
+    else if (c == '>')
+      --depth;
+    else if (c == '(' && depth == 0)
+      end = i;
+    else if (c == ' ' && depth == 0)
+      start = i + 1;
+  }
+  return function.slice(start, end);
+}
+
 /// Frames of kiln itself and of the C++ runtime are not the user's.
 bool isLibraryFrame(llvm::StringRef function) {
-  return function.starts_with("kiln::") || function.starts_with("std::") ||
-         function.starts_with("__") || function.contains(" kiln::") ||
-         function.contains(" std::");
+  llvm::StringRef name = qualifiedName(function);
+  return name.starts_with("kiln::") || name.starts_with("std::") ||
+         name.starts_with("__");
 }
 
 /// What one return address says: nullopt to look further out (a library

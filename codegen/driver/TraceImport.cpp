@@ -108,7 +108,14 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
           LocationAttr user = userLocation(ctx, n.callers);
           Location at = NameLoc::get(b.getStringAttr("trace#" + id),
                                      user ? Location(user) : loc);
-          auto in = [&](size_t i) { return env[n.operands[i]]; };
+          auto in = [&](size_t i) {
+            Value v = env[n.operands[i]];
+            // Only possible in a custom Function's backward region that uses a
+            // tensor the step computes after the Function.
+            KILN_CHECK(v, "kiln::compile: a custom Function's backward uses a "
+                          "value computed after the Function");
+            return v;
+          };
           RankedTensorType type = typeOf(
               ctx, g.values[n.results.empty() ? n.operands[0] : n.results[0]]);
           auto ints = [&](int k) { return b.getDenseI64ArrayAttr(n.attr[k]); };
@@ -196,8 +203,12 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
                 env[n.body->arguments[i]] = body.getArgument(i);
               importNodes(n.body->nodes, id + ".");
               SmallVector<Value> yields;
-              for (int y : n.body->yields)
+              for (int y : n.body->yields) {
+                KILN_CHECK(env[y], "kiln::compile: a custom Function's "
+                                   "backward returns a value computed "
+                                   "after the Function");
                 yields.push_back(env[y]);
+              }
               b.create<ir::YieldOp>(at, yields);
             }
             for (size_t i = 0; i < n.results.size(); ++i)

@@ -72,10 +72,12 @@ Tensor mse_loss(const Tensor &input, const Tensor &target,
   Reduction reduction = options.reduction();
   Tensor diff = [&] {
     NoGradGuard noGrad;
+    trace::DifferentiableScope traced;
     return input - target;
   }();
   Tensor loss = [&] {
     NoGradGuard noGrad;
+    trace::DifferentiableScope traced;
     return reduce(diff * diff, reduction);
   }();
   if (autograd::anyRequiresGrad({&input, &target})) {

@@ -256,6 +256,24 @@ private:
 /// The active recorder of this thread, or null.
 Recorder *active();
 
+/// A scope whose no-grad mode is an implementation detail of a
+/// differentiable op (its forward runs without history and the op attaches
+/// its own autograd node, as mse_loss does): the trace does not treat the
+/// ops recorded in it as detached, so the recorded forward is differentiated.
+/// Elsewhere, ops recorded under no_grad are detached, as eager's results
+/// carry no history.
+class DifferentiableScope {
+public:
+  DifferentiableScope();
+  ~DifferentiableScope();
+  DifferentiableScope(const DifferentiableScope &) = delete;
+  DifferentiableScope &operator=(const DifferentiableScope &) = delete;
+  static bool active();
+
+private:
+  bool saved_;
+};
+
 /// The recorder the innermost Pause of this thread suspended, or null.
 Recorder *paused();
 

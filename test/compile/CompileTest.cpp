@@ -516,6 +516,111 @@ TEST(Compile, ArgumentSharingMemoryWithWrittenStateIsGuarded) {
   EXPECT_GE(g.stats().guardFailures, 1u);
 }
 
+TEST(Compile, NoGradResultsPassNoGradient) {
+  // y is computed under no_grad: eager gives w the gradient x * y only; a
+  // trace that differentiated through y would give 2 * x * y.
+  for (int compiled = 0; compiled < 2; ++compiled) {
+    Tensor w = tensor({1.0, 2.0, 3.0}, kDouble).requires_grad_();
+    auto f = [&](Tensor x) {
+      Tensor y;
+      {
+        NoGradGuard noGrad;
+        y = w * 2;
+      }
+      Tensor l = (y * w * x).sum();
+      w.set_grad(Tensor());
+      l.backward();
+      return l;
+    };
+    auto g = compile(f);
+    Tensor x = tensor({1.0, -1.0, 0.5}, kDouble);
+    for (int i = 0; i < 3; ++i)
+      compiled ? g(x) : f(x);
+    EXPECT_TRUE(w.grad().allclose(x * w.detach() * 2)) << w.grad();
+    if (compiled) {
+      EXPECT_GE(g.stats().hits, 2u);
+    }
+  }
+}
+
+TEST(Compile, InPlaceWriteToAnArgumentRunsEagerly) {
+  Tensor acc = zeros({2});
+  auto f = [](Tensor a, Tensor x) {
+    NoGradGuard noGrad;
+    a.add_(x);
+    return a.sum();
+  };
+  auto g = compile(f);
+  for (int i = 0; i < 3; ++i)
+    g(acc, ones({2}));
+  EXPECT_TRUE(acc.equal(full({2}, 3.0)));
+  EXPECT_EQ(g.stats().compilations, 0u);
+}
+
+TEST(Compile, ViewOfStateWrittenInPlaceRunsEagerly) {
+  // `view` is taken inside the step, before the in-place update, and read
+  // after it: eager sees the new values.
+  for (int compiled = 0; compiled < 2; ++compiled) {
+    Tensor w = full({2, 3}, 1.0);
+    auto f = [&](Tensor x) {
+      NoGradGuard noGrad;
+      Tensor view = w.t();
+      w.add_(x);
+      return view.sum();
+    };
+    auto g = compile(f);
+    double last = 0;
+    for (int i = 0; i < 3; ++i)
+      last = (compiled ? g(ones({2, 3})) : f(ones({2, 3}))).item<double>();
+    EXPECT_DOUBLE_EQ(last, 24.0);
+    if (compiled) {
+      EXPECT_EQ(g.stats().compilations, 0u);
+    }
+  }
+}
+
+/// Two outputs; the second is marked non-differentiable, and gradients are
+/// not materialized (an unused output's gradient arrives undefined).
+struct TwoOutputs : autograd::Function<TwoOutputs> {
+  static variable_list forward(autograd::AutogradContext *ctx, Tensor x) {
+    ctx->set_materialize_grads(false);
+    Tensor a = x * 2, b = x * 3, c = x * 5;
+    ctx->mark_non_differentiable({c});
+    return {a, b, c};
+  }
+  static variable_list backward(autograd::AutogradContext *,
+                                variable_list grads) {
+    Tensor g = zeros_like(grads[1]);
+    if (grads[0].defined())
+      g = g + grads[0] * 2;
+    return {g + grads[1] * 3};
+  }
+};
+
+TEST(Compile, CustomFunctionWithUnusedAndNonDifferentiableOutputs) {
+  for (int compiled = 0; compiled < 2; ++compiled) {
+    Tensor w = tensor({1.0, 2.0}, kDouble).requires_grad_();
+    auto f = [&](Tensor x) {
+      variable_list outs = TwoOutputs::apply(w * x);
+      // outs[0] unused; outs[2] carries no gradient.
+      Tensor l = (outs[1] * outs[2]).sum();
+      w.set_grad(Tensor());
+      l.backward();
+      return l;
+    };
+    auto g = compile(f);
+    Tensor x = tensor({1.0, -2.0}, kDouble);
+    for (int i = 0; i < 3; ++i)
+      compiled ? g(x) : f(x);
+    // dl/d(outs[1]) = outs[2] = 5 w x; backward: 3 * that; times x.
+    Tensor want = 15 * w.detach() * x * x;
+    EXPECT_TRUE(w.grad().allclose(want)) << w.grad();
+    if (compiled) {
+      EXPECT_GE(g.stats().hits, 2u);
+    }
+  }
+}
+
 TEST(Compile, DropoutInTrainingRunsEagerly) {
   manual_seed(0);
   nn::Dropout drop(0.5);
