@@ -128,23 +128,18 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name,
                      BoolAttr::get(context, false));
   entry->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                  UnitAttr::get(context));
-  for (const Tie &tie : ties)
-    if (tie.argument < entry.getNumArguments())
-      entry.setArgAttr(
-          tie.argument, kTiedResultAttr,
-          IntegerAttr::get(IntegerType::get(context, 64), tie.result));
-  untiedIndex_.assign(outputs_.size(), 0);
+  tied_.assign(outputs_.size(), false);
   for (const Tie &tie : ties) {
     KILN_CHECK(tie.result < outputs_.size() && tie.argument < inputs_.size() &&
                    outputs_[tie.result].shape == inputs_[tie.argument].shape &&
                    outputs_[tie.result].dtype == inputs_[tie.argument].dtype,
                "kiln-jit: result ", tie.result, " cannot be tied to argument ",
                tie.argument);
-    untiedIndex_[tie.result] = -1;
+    tied_[tie.result] = true;
+    entry.setArgAttr(
+        tie.argument, kTiedResultAttr,
+        IntegerAttr::get(IntegerType::get(context, 64), tie.result));
   }
-  for (int i = 0, next = 0; i < int(outputs_.size()); ++i)
-    if (untiedIndex_[i] >= 0)
-      untiedIndex_[i] = next++;
 
   std::string diagnostics;
   llvm::raw_string_ostream os(diagnostics);
@@ -236,7 +231,7 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
   for (const Spec &s : inputs_)
     specs.push_back(&s);
   for (size_t i = 0; i < outputs_.size(); ++i)
-    if (untiedIndex_[i] >= 0) {
+    if (!tied_[i]) {
       results[i] = empty(outputs_[i].shape, outputs_[i].dtype);
       buffers.push_back(results[i]);
       specs.push_back(&outputs_[i]);

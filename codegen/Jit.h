@@ -60,9 +60,8 @@ private:
   std::string name_;
   std::vector<Spec> inputs_, outputs_;
   std::vector<Tie> ties_;
-  /// Per result: its index among the function's remaining (untied) results
-  /// after lowering, or -1 for a tied result.
-  std::vector<int> untiedIndex_;
+  /// Per result: whether it is tied (written into its input, not returned).
+  std::vector<bool> tied_;
   std::unique_ptr<mlir::ExecutionEngine> engine_;
   void (*entry_)(void **) = nullptr;
   double pipelineSeconds_ = 0, llvmSeconds_ = 0;

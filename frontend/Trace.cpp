@@ -34,7 +34,6 @@ DifferentiableScope::DifferentiableScope() : saved_(inDifferentiableScope) {
   inDifferentiableScope = true;
 }
 DifferentiableScope::~DifferentiableScope() { inDifferentiableScope = saved_; }
-bool DifferentiableScope::active() { return inDifferentiableScope; }
 
 namespace {
 
@@ -388,11 +387,21 @@ std::vector<Tensor> Recorder::customBackward(
   f.recorded = true;
   // Record (un-pause) while the Function's backward runs, into its region:
   // the incoming gradients are the region's arguments.
-  Recorder *savedCurrent = current, *savedPaused = suspended;
-  current = this;
-  region_ = f.body.get();
+  struct Recording {
+    Recorder *self, *savedCurrent = current, *savedPaused = suspended;
+    Recording(Recorder *r, Subgraph *body) : self(r) {
+      current = r;
+      r->region_ = body;
+    }
+    ~Recording() {
+      self->region_ = nullptr;
+      current = savedCurrent;
+      suspended = savedPaused;
+    }
+  };
   std::vector<Tensor> result;
-  try {
+  {
+    Recording recording(this, f.body.get());
     for (size_t i = 0, arg = 0; i < grads.size(); ++i) {
       bool differentiable = i < f.differentiable.size() && f.differentiable[i];
       int argument = differentiable ? f.body->arguments[arg++] : -1;
@@ -405,15 +414,7 @@ std::vector<Tensor> Recorder::customBackward(
     }
     result = run(std::move(grads));
     yieldGradients(f, result);
-  } catch (...) {
-    region_ = nullptr;
-    current = savedCurrent;
-    suspended = savedPaused;
-    throw;
   }
-  region_ = nullptr;
-  current = savedCurrent;
-  suspended = savedPaused;
   // Tensors made by the backward exist only inside the region.
   for (const Tensor &t : regionTensors_) {
     valueOf_.erase(t.getIntrusivePtr().get());

@@ -1,6 +1,7 @@
 //===- Gemm.cpp - Matrix products through OpenBLAS ------------------------===//
 #include "kiln/runtime/Kernels.h"
 
+#include <algorithm>
 #include <cblas.h>
 #include <cstring>
 #include <vector>
@@ -44,41 +45,6 @@ BlasOperand asBlas(const char *base, int64_t rows, int64_t cols,
   op.trans = CblasNoTrans;
   op.ld = std::max<int64_t>(cols, 1);
   return op;
-}
-
-template <class T>
-void gemm2d(const char *a, const char *b, char *out, int64_t m, int64_t k,
-            int64_t n, const StridedView &av, const StridedView &bv, int r) {
-  T *o = reinterpret_cast<T *>(out);
-  if (m == 0 || n == 0)
-    return;
-  if (k == 0) {
-    std::memset(o, 0, sizeof(T) * m * n);
-    return;
-  }
-  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-    BlasOperand A = asBlas<T>(a, m, k, av.strides[r], av.strides[r + 1]);
-    BlasOperand B = asBlas<T>(b, k, n, bv.strides[r], bv.strides[r + 1]);
-    if constexpr (std::is_same_v<T, float>)
-      cblas_sgemm(CblasRowMajor, A.trans, B.trans, m, n, k, 1.0f,
-                  static_cast<const float *>(A.data), A.ld,
-                  static_cast<const float *>(B.data), B.ld, 0.0f, o, n);
-    else
-      cblas_dgemm(CblasRowMajor, A.trans, B.trans, m, n, k, 1.0,
-                  static_cast<const double *>(A.data), A.ld,
-                  static_cast<const double *>(B.data), B.ld, 0.0, o, n);
-  } else {
-    const T *x = reinterpret_cast<const T *>(a);
-    const T *y = reinterpret_cast<const T *>(b);
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        T acc = 0;
-        for (int64_t p = 0; p < k; ++p)
-          acc += x[i * av.strides[r] + p * av.strides[r + 1]] *
-                 y[p * bv.strides[r] + j * bv.strides[r + 1]];
-        o[i * n + j] = acc;
-      }
-  }
 }
 
 template <class T>
@@ -134,24 +100,22 @@ void gemm(ScalarType dtype, int64_t m, int64_t n, int64_t k, const void *a,
 
 void matmul(const StridedView &a, const StridedView &b,
             const StridedView &out) {
+  if (a.dtype == ScalarType::Bool)
+    return;
   bool batched = a.dim() == 3;
   int r = batched ? 1 : 0;
   int64_t batch = batched ? a.sizes[0] : 1;
   int64_t m = a.sizes[r], k = a.sizes[r + 1], n = b.sizes[r + 1];
   size_t es = elementSize(a.dtype);
-  dispatchType(a.dtype, [&](auto t) {
-    using T = decltype(t);
-    if constexpr (!std::is_same_v<T, bool>) {
-      for (int64_t i = 0; i < batch; ++i) {
-        const char *pa = static_cast<const char *>(a.data) +
-                         (batched ? i * a.strides[0] * es : 0);
-        const char *pb = static_cast<const char *>(b.data) +
-                         (batched ? i * b.strides[0] * es : 0);
-        char *po = static_cast<char *>(out.data) + i * m * n * es;
-        gemm2d<T>(pa, pb, po, m, k, n, a, b, r);
-      }
-    }
-  });
+  for (int64_t i = 0; i < batch; ++i) {
+    const char *pa = static_cast<const char *>(a.data) +
+                     (batched ? i * a.strides[0] * es : 0);
+    const char *pb = static_cast<const char *>(b.data) +
+                     (batched ? i * b.strides[0] * es : 0);
+    char *po = static_cast<char *>(out.data) + i * m * n * es;
+    gemm(a.dtype, m, n, k, pa, a.strides[r], a.strides[r + 1], pb, b.strides[r],
+         b.strides[r + 1], po, std::max<int64_t>(n, 1), false);
+  }
 }
 
 } // namespace kiln::runtime

@@ -268,7 +268,6 @@ public:
   ~DifferentiableScope();
   DifferentiableScope(const DifferentiableScope &) = delete;
   DifferentiableScope &operator=(const DifferentiableScope &) = delete;
-  static bool active();
 
 private:
   bool saved_;
