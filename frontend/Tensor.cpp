@@ -66,6 +66,9 @@ const Tensor &Tensor::requires_grad_(bool requiresGrad) const {
 const Tensor &Tensor::grad() const { return mutable_grad(); }
 
 Tensor &Tensor::mutable_grad() const {
+  // A traced step that reads a gradient depends on it.
+  if (auto *r = trace::active())
+    r->readGrad(*this);
   // The handle lives in the impl so that grad() can return a reference.
   static_assert(sizeof(Tensor) == sizeof(std::shared_ptr<TensorImpl>));
   return reinterpret_cast<Tensor &>(impl().grad);
@@ -77,7 +80,7 @@ void Tensor::set_grad(const Tensor &g) const {
                                      "size");
   if (auto *r = trace::active())
     r->touchGrad(*this);
-  mutable_grad() = g;
+  reinterpret_cast<Tensor &>(impl().grad) = g;
 }
 
 Tensor Tensor::detach() const {

@@ -54,11 +54,13 @@ const char *opName(Op op) {
       "mul",        "div",        "pow",    "max",      "min",
       "cmp",        "select",     "cast",   "constant", "broadcast",
       "reduce_sum", "reduce_max", "matmul", "reshape",  "transpose",
-      "slice",      "pad",        "detach", "backward", "custom_gradient"};
+      "slice",      "pad",        "detach", "backward", "custom_gradient",
+      "sigmoid",    "reduce_min"};
   return names[static_cast<int>(op)];
 }
 
-Recorder::Recorder() : previous_(current) {
+Recorder::Recorder()
+    : startSerial_(TensorImpl::nextSerial()), previous_(current) {
   KILN_CHECK(previous_ == nullptr, "kiln::compile: nested tracing is not "
                                    "supported");
   current = this;
@@ -67,7 +69,12 @@ Recorder::Recorder() : previous_(current) {
 Recorder::~Recorder() { current = previous_; }
 
 Graph Recorder::take() {
+  // A gradient replaced through mutable_grad() is invisible to the trace.
+  for (const auto &[param, grad] : gradReads_)
+    if (!gradParamSet_.count(param) && param->grad.get() != grad)
+      fail("a .grad assigned through mutable_grad() (use set_grad())");
   finishGradSlots();
+  finishOutputAliases();
   // A custom Function no backward reached: its gradients are zeros.
   for (auto &[node, f] : customNodes_)
     if (!f.recorded) {
@@ -108,6 +115,7 @@ void Recorder::addInput(const Tensor &t) {
 
 void Recorder::addOutput(const Tensor &t) {
   graph_.outputs.push_back(value(t));
+  outputs_.push_back(t);
 }
 
 void Recorder::bind(const Tensor &t, int v) {
@@ -143,9 +151,17 @@ int Recorder::value(const Tensor &t) {
     return it->second;
   if (t.impl().isWrappedNumber)
     return constant(t);
-  KILN_CHECK(!t.impl().isView || t.is_contiguous(),
-             "kiln::compile: captured views are not supported");
+  // Fail closed: what the trace cannot account for runs eagerly.
+  if (t.impl().serial > startSerial_)
+    fail("a tensor made during the step by an op that has no trace rule");
+  else if (t.impl().isView)
+    fail("a view created before the step (capture its base tensor)");
+  else if (t.impl().gradFn)
+    fail("a tensor with autograd history from before the step");
   int v = newValue(t.sizes(), t.dtype());
+  auto grad = gradOf_.find(t.getIntrusivePtr().get());
+  graph_.capturedGradOf.push_back(grad != gradOf_.end() ? grad->second
+                                                        : Tensor());
   graph_.captured.push_back({t, v});
   captured_.insert(t.getIntrusivePtr().get());
   bind(t, v);
@@ -288,11 +304,11 @@ void Recorder::backward(const Tensor &loss, const Tensor &seed,
     int g = grads[i];
     if (hadGrad[i]) {
       // Accumulate into the gradient the parameter had before backward:
-      // the eager engine added in place, so the grad tensor is the same but
-      // its trace value is still the old one.
+      // the eager engine added in place, so the grad tensor is the same
+      // object, written in place (a state write when it existed before).
       Tensor old = p.grad();
       g = emit(Op::Add, {value(old), g}, p.sizes(), p.dtype());
-      bind(old, g);
+      assign(old, g);
     } else {
       bind(p.grad(), g);
     }
@@ -310,29 +326,123 @@ void Recorder::touchGrad(const Tensor &param) {
 void Recorder::guardGradState(const Tensor &param) {
   if (gradParamSet_.count(param.getIntrusivePtr().get()))
     return;
-  bool defined = param.grad().defined();
+  const std::shared_ptr<TensorImpl> &grad = param.impl().grad;
+  bool defined = grad != nullptr;
+  if (defined)
+    gradOf_.emplace(grad.get(), param);
   std::weak_ptr<TensorImpl> weak = param.getIntrusivePtr();
-  guard(
-      [weak, defined] {
-        auto q = weak.lock();
-        return q && Tensor(q).grad().defined() == defined;
+  guardOnce(
+      param.getIntrusivePtr().get(), "grad defined",
+      [&] {
+        return [weak, defined] {
+          auto q = weak.lock();
+          return q && (q->grad != nullptr) == defined;
+        };
       },
       defined ? "a parameter had a gradient when the step began"
               : "a parameter had no gradient when the step began");
 }
 
+void Recorder::readGrad(const Tensor &param) {
+  const TensorImpl *key = param.getIntrusivePtr().get();
+  if (gradParamSet_.count(key))
+    return;
+  guardGradState(param);
+  if (gradReads_.emplace(key, param.impl().grad.get()).second)
+    keepAlive_.push_back(param);
+}
+
 void Recorder::finishGradSlots() {
   for (const Tensor &p : gradParams_) {
-    const Tensor &g = p.grad();
-    graph_.gradSlots.push_back({p, g.defined() ? value(g) : -1});
+    const std::shared_ptr<TensorImpl> &g = p.impl().grad;
+    int slot = -1;
+    if (g) {
+      auto from = gradOf_.find(g.get());
+      bool own = from != gradOf_.end() && from->second.is_same(p);
+      if (captured_.count(g.get()) && own)
+        slot = -2; // the gradient it had, updated in place
+      else if (captured_.count(g.get()))
+        fail("a .grad set to a tensor from outside the step");
+      else
+        slot = value(Tensor(g));
+    }
+    graph_.gradSlots.push_back({p, slot});
   }
   gradParams_.clear();
+}
+
+void Recorder::finishOutputAliases() {
+  const size_t numCaptured = graph_.captured.size();
+  for (size_t o = 0; o < outputs_.size(); ++o) {
+    const Tensor &out = outputs_[o];
+    OutputAlias alias;
+    auto same = [&](const Tensor &t) { return t.is_same(out); };
+    auto view = [&](OutputAlias::Kind kind, size_t index, const Tensor &base) {
+      alias.kind = kind;
+      alias.index = index;
+      alias.sizes = out.sizes().vec();
+      alias.strides = out.strides().vec();
+      alias.offset = out.storage_offset();
+      alias.baseStrides = base.strides().vec();
+      alias.baseOffset = base.storage_offset();
+    };
+    auto storage = [&](const Tensor &t) {
+      return t.impl().storage == out.impl().storage;
+    };
+    for (size_t i = 0; i < inputs_.size() && alias.kind == OutputAlias::Fresh;
+         ++i)
+      if (same(inputs_[i]))
+        alias.kind = OutputAlias::Input, alias.index = i;
+    for (size_t j = 0; j < numCaptured && alias.kind == OutputAlias::Fresh; ++j)
+      if (same(graph_.captured[j].first))
+        alias.kind = OutputAlias::Captured, alias.index = j;
+    for (size_t k = 0; k < o && alias.kind == OutputAlias::Fresh; ++k)
+      if (same(outputs_[k]))
+        alias.kind = OutputAlias::Output, alias.index = k;
+    for (size_t s = 0;
+         s < graph_.gradSlots.size() && alias.kind == OutputAlias::Fresh; ++s)
+      if (graph_.gradSlots[s].second >= 0 &&
+          same(graph_.gradSlots[s].first.grad()))
+        alias.kind = OutputAlias::GradOf, alias.index = s;
+    for (size_t i = 0; i < inputs_.size() && alias.kind == OutputAlias::Fresh;
+         ++i)
+      if (storage(inputs_[i]))
+        view(OutputAlias::InputView, i, inputs_[i]);
+    for (size_t j = 0; j < numCaptured && alias.kind == OutputAlias::Fresh; ++j)
+      if (storage(graph_.captured[j].first) &&
+          !graph_.capturedGradOf[j].defined())
+        view(OutputAlias::CapturedView, j, graph_.captured[j].first);
+    graph_.outputAliases.push_back(std::move(alias));
+  }
 }
 
 void Recorder::hostRead(const Tensor &t, double observed, const char *what) {
   if (failInRegion("a host read"))
     return;
-  graph_.hostReads.push_back(HostRead{value(t), observed, what});
+  graph_.hostReads.push_back(HostRead{value(t), observed, what, callers()});
+}
+
+Tensor Recorder::scalarInput(const std::string &key, double current,
+                             std::function<double()> read,
+                             std::string description) {
+  auto known = scalarInputs_.find(key);
+  if (known != scalarInputs_.end())
+    return known->second;
+  Tensor t;
+  {
+    Pause pause;
+    t = full({}, current, kDouble);
+  }
+  int v = newValue({}, kDouble);
+  graph_.scalarInputs.push_back(
+      ScalarInput{graph_.captured.size(), std::move(read),
+                  std::move(description)});
+  graph_.captured.push_back({t, v});
+  graph_.capturedGradOf.push_back(Tensor());
+  captured_.insert(t.getIntrusivePtr().get());
+  bind(t, v);
+  scalarInputs_[key] = t;
+  return t;
 }
 
 void Recorder::customFunction(const std::string &name,
@@ -443,7 +553,22 @@ void Recorder::yieldGradients(CustomFunction &f,
 }
 
 void Recorder::guard(std::function<bool()> holds, std::string description) {
-  graph_.guards.push_back(Guard{std::move(holds), std::move(description)});
+  graph_.guards.push_back(
+      Guard{std::move(holds), std::move(description), callers()});
+}
+
+void Recorder::guardOnce(const void *object, const std::string &kind,
+                         const std::function<std::function<bool()>()> &make,
+                         std::string description) {
+  std::ostringstream key;
+  key << object << ':' << kind;
+  if (guardKeys_.insert(key.str()).second)
+    guard(make(), std::move(description));
+}
+
+Tensor aliasOf(const Tensor &base, IntArrayRef sizes, IntArrayRef strides,
+               int64_t offset) {
+  return detail::makeAlias(base, sizes.vec(), strides.vec(), offset);
 }
 
 void Recorder::fail(const std::string &reason) {

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compile.h"
+#include "SourceLocations.h"
 #include "TraceImport.h"
 #include "codegen/Jit.h"
 #include "kiln/Trace.h"
@@ -22,12 +23,15 @@
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <filesystem>
 #include <map>
+#include <mutex>
 
 namespace kiln {
 namespace detail {
@@ -35,23 +39,36 @@ namespace detail {
 namespace {
 
 /// KILN_LOG=recompiles|guards|all: one line per retrace, guard failure or
-/// fallback, with the reason.
+/// fallback, with the reason; `guards` (and `all`) also lists each new
+/// specialization's guards and runtime inputs.
+bool logHas(const char *what) {
+  const char *v = std::getenv("KILN_LOG");
+  if (!v)
+    return false;
+  std::string s(v);
+  return s.find(what) != std::string::npos ||
+         s.find("all") != std::string::npos;
+}
+
 bool logEnabled() {
-  static const bool on = [] {
-    const char *v = std::getenv("KILN_LOG");
-    if (!v)
-      return false;
-    std::string s(v);
-    return s.find("recompiles") != std::string::npos ||
-           s.find("guards") != std::string::npos ||
-           s.find("all") != std::string::npos;
-  }();
+  static const bool on = logHas("recompiles") || logHas("guards");
+  return on;
+}
+
+bool logGuards() {
+  static const bool on = logHas("guards");
   return on;
 }
 
 void logLine(const std::string &name, const std::string &what) {
   if (logEnabled())
     std::cerr << "[kiln::compile " << name << "] " << what << "\n";
+}
+
+/// Always printed (once per cause): the step stopped compiling for a reason
+/// the user can fix.
+void warn(const std::string &name, const std::string &what) {
+  std::cerr << "[kiln::compile " << name << "] warning: " << what << "\n";
 }
 
 /// KILN_DUMP_IR=<dir>: the IR of each stage of each specialization.
@@ -62,13 +79,32 @@ void dump(const std::string &name, size_t spec, const char *stage,
   const char *dir = dumpDir();
   if (!dir)
     return;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
   std::string path = std::string(dir) + "/" + name + "." +
                      std::to_string(spec) + "." + stage + ".mlir";
-  std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
-  if (!ec)
-    module->print(os,
-                  mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
+  if (ec) {
+    warn(name, "KILN_DUMP_IR: cannot write " + path + ": " + ec.message());
+    return;
+  }
+  module->print(os, mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
+}
+
+/// "file:line:col" of the user's code among `callers`, or "" when unknown.
+std::string whereFrom(mlir::MLIRContext &context,
+                      const std::vector<void *> &callers) {
+  mlir::LocationAttr loc = codegen::userLocation(context, callers);
+  if (!loc)
+    return "";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  else
+    loc.print(os);
+  return os.str();
 }
 
 /// The part of the cache key that comes from the tensor arguments and the
@@ -83,27 +119,81 @@ std::string inputKey(const variable_list &inputs) {
   return os.str();
 }
 
-/// State the compiled code may update in place: every state write whose
-/// target the function also reads as an argument, when no check follows the
-/// run (no host reads to compare), so nothing can fail after the write.
+/// The captured tensor each state write targets.
+std::vector<size_t> stateWriteTargets(const trace::Graph &g) {
+  std::vector<size_t> targets;
+  for (const auto &w : g.stateWrites)
+    for (size_t j = 0; j < g.captured.size(); ++j)
+      if (g.captured[j].first.is_same(w.first)) {
+        targets.push_back(j);
+        break;
+      }
+  return targets;
+}
+
+/// State the compiled code may update in place: every state write (its
+/// target is a captured argument), when no check follows the run (no host
+/// reads to compare), so nothing can fail after the write.
 std::vector<codegen::JitFunction::Tie> inPlaceStateWrites(const trace::Graph &g,
                                                           size_t numInputs) {
   std::vector<codegen::JitFunction::Tie> ties;
   if (!g.hostReads.empty())
     return ties;
-  for (size_t i = 0; i < g.stateWrites.size(); ++i)
-    for (size_t j = 0; j < g.captured.size(); ++j)
-      if (g.captured[j].first.is_same(g.stateWrites[i].first))
-        ties.push_back(
-            {unsigned(g.outputs.size() + i), unsigned(numInputs + j)});
+  std::vector<size_t> targets = stateWriteTargets(g);
+  for (size_t i = 0; i < targets.size(); ++i)
+    ties.push_back(
+        {unsigned(g.outputs.size() + i), unsigned(numInputs + targets[i])});
   return ties;
 }
+
+/// What a captured tensor must still be for the trace to hold: the same
+/// object, still held outside kiln, not replaced in its variable, with the
+/// geometry and requires_grad it had.
+struct CapturedCheck {
+  enum Kind { Fixed, Scalar, GradOf } kind = Fixed;
+  uint32_t rebinds = 0;
+  long ownRefs = 0;
+  bool requiresGrad = false;
+  std::vector<int64_t> sizes, strides;
+  ScalarType dtype = kFloat;
+};
 
 struct Specialization {
   trace::Graph graph;
   codegen::ResultLayout layout;
   std::unique_ptr<codegen::JitFunction> code;
+  std::vector<CapturedCheck> checks;
+  std::vector<size_t> writeTargets;
 };
+
+std::vector<CapturedCheck> capturedChecks(const trace::Graph &g) {
+  std::map<const TensorImpl *, long> refs;
+  for (const auto &c : g.captured)
+    ++refs[c.first.getIntrusivePtr().get()];
+  for (const auto &w : g.stateWrites)
+    ++refs[w.first.getIntrusivePtr().get()];
+  for (const auto &s : g.gradSlots)
+    ++refs[s.first.getIntrusivePtr().get()];
+  for (const Tensor &p : g.capturedGradOf)
+    if (p.defined())
+      ++refs[p.getIntrusivePtr().get()];
+  std::vector<CapturedCheck> checks(g.captured.size());
+  for (size_t j = 0; j < g.captured.size(); ++j) {
+    const Tensor &t = g.captured[j].first;
+    CapturedCheck &c = checks[j];
+    c.kind = g.capturedGradOf[j].defined() ? CapturedCheck::GradOf
+                                           : CapturedCheck::Fixed;
+    c.rebinds = t.impl().rebinds;
+    c.ownRefs = refs[t.getIntrusivePtr().get()];
+    c.requiresGrad = t.impl().requiresGrad;
+    c.sizes = t.sizes().vec();
+    c.strides = t.strides().vec();
+    c.dtype = t.dtype();
+  }
+  for (const trace::ScalarInput &s : g.scalarInputs)
+    checks[s.captured].kind = CapturedCheck::Scalar;
+  return checks;
+}
 
 } // namespace
 
@@ -111,9 +201,17 @@ struct CompiledFunction::Impl {
   CompileOptions options;
   CompileStats stats;
   mlir::MLIRContext context;
+  /// Calls are serialized: a compiled function is one object with state
+  /// (its cache, the captured tensors it updates).
+  std::mutex mutex;
+  /// Specializations per key, most recently used first.
   std::map<std::string, std::vector<std::unique_ptr<Specialization>>> cache;
   /// Keys whose traces cannot be compiled: they run eagerly.
   std::map<std::string, std::string> eagerOnly;
+  /// Per key, why its last call found no specialization, and how often
+  /// each reason made it re-trace.
+  std::map<std::string, std::string> lastMiss;
+  std::map<std::string, std::map<std::string, int>> retraceCauses;
   size_t specializations = 0;
 
   explicit Impl(CompileOptions o) : options(std::move(o)) {
@@ -123,29 +221,145 @@ struct CompiledFunction::Impl {
     context.loadAllAvailableDialects();
   }
 
-  /// Runs `spec` if its guards hold; false (state untouched) otherwise.
+  /// Why the guard of the code at `callers` failed, with its source line.
+  std::string located(const std::string &what,
+                      const std::vector<void *> &callers) {
+    std::string where = whereFrom(context, callers);
+    return where.empty() ? what : what + " (at " + where + ")";
+  }
+
+  /// The captured tensors as this call sees them; empty with `why` set
+  /// when one of them no longer is what the trace read. `permanent` says
+  /// that the specialization can never hold again.
+  variable_list resolveCaptured(Specialization &spec, std::string &why,
+                                bool &permanent) {
+    const trace::Graph &g = spec.graph;
+    variable_list out;
+    out.reserve(g.captured.size());
+    for (size_t j = 0; j < g.captured.size(); ++j) {
+      const CapturedCheck &c = spec.checks[j];
+      const Tensor &t = g.captured[j].first;
+      std::ostringstream os;
+      if (c.kind == CapturedCheck::Scalar) {
+        out.push_back(t);
+        continue;
+      }
+      if (c.kind == CapturedCheck::GradOf) {
+        const Tensor &param = g.capturedGradOf[j];
+        Tensor grad(param.impl().grad);
+        if (!grad.defined() || grad.sizes() != IntArrayRef(c.sizes) ||
+            grad.dtype() != c.dtype) {
+          why = "a parameter's .grad changed shape or type";
+          return {};
+        }
+        out.push_back(grad);
+        continue;
+      }
+      if (t.impl().rebinds != c.rebinds ||
+          t.getIntrusivePtr().use_count() <= c.ownRefs) {
+        os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
+           << " was replaced by another tensor (or freed)";
+        why = os.str();
+        permanent = true;
+        return {};
+      }
+      if (t.impl().requiresGrad != c.requiresGrad) {
+        os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
+           << " has requires_grad=" << (c.requiresGrad ? "false" : "true")
+           << " now";
+        why = os.str();
+        return {};
+      }
+      if (t.sizes() != IntArrayRef(c.sizes) || t.dtype() != c.dtype ||
+          t.strides() != IntArrayRef(c.strides)) {
+        os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
+           << " changed shape, type or strides";
+        why = os.str();
+        return {};
+      }
+      out.push_back(t);
+    }
+    return out;
+  }
+
+  /// The user's results of a compiled call: new tensors, or the objects
+  /// they alias in eager.
+  variable_list results(const Specialization &spec, const variable_list &args,
+                        const variable_list &out, size_t numInputs) {
+    const trace::Graph &g = spec.graph;
+    variable_list results;
+    for (size_t o = 0; o < spec.layout.outputs; ++o) {
+      const trace::OutputAlias &a = g.outputAliases[o];
+      switch (a.kind) {
+      case trace::OutputAlias::Fresh:
+        results.push_back(out[o]);
+        break;
+      case trace::OutputAlias::Input:
+        results.push_back(args[a.index]);
+        break;
+      case trace::OutputAlias::Captured:
+        results.push_back(args[numInputs + a.index]);
+        break;
+      case trace::OutputAlias::Output:
+        results.push_back(results[a.index]);
+        break;
+      case trace::OutputAlias::GradOf:
+        results.push_back(g.gradSlots[a.index].first.grad());
+        break;
+      case trace::OutputAlias::InputView:
+      case trace::OutputAlias::CapturedView: {
+        const Tensor &base =
+            args[(a.kind == trace::OutputAlias::InputView ? 0 : numInputs) +
+                 a.index];
+        results.push_back(trace::aliasOf(
+            base, a.sizes, a.strides,
+            base.storage_offset() + (a.offset - a.baseOffset)));
+        break;
+      }
+      }
+    }
+    return results;
+  }
+
+  /// Runs `spec` if its guards hold; false (state untouched) otherwise,
+  /// with the reason in `why`.
   bool tryRun(Specialization &spec, const variable_list &inputs,
-              variable_list &results) {
+              variable_list &results, std::string &why, bool &permanent) {
     const trace::Graph &g = spec.graph;
     for (const trace::Guard &guard : g.guards)
       if (!guard.holds()) {
-        ++stats.guardFailures;
-        logLine(options.name, "guard failed: " + guard.description);
+        why = located(guard.description, guard.callers);
         return false;
       }
+    variable_list captured = resolveCaptured(spec, why, permanent);
+    if (captured.size() != g.captured.size())
+      return false;
     // Arguments sharing memory with state the step writes (the trace saw
     // them apart) make a new specialization, which runs eagerly.
     for (const Tensor &input : inputs)
-      for (const auto &write : g.stateWrites)
-        if (input.impl().storage == write.first.impl().storage) {
-          ++stats.guardFailures;
-          logLine(options.name, "guard failed: an argument shares memory "
-                                "with state the step writes");
+      for (size_t target : spec.writeTargets)
+        if (input.impl().storage == captured[target].impl().storage) {
+          why = "an argument shares memory with state the step writes";
           return false;
         }
+    // Outputs that are views of an argument or captured tensor need the
+    // geometry the trace saw.
+    for (const trace::OutputAlias &a : g.outputAliases) {
+      if (a.kind != trace::OutputAlias::InputView &&
+          a.kind != trace::OutputAlias::CapturedView)
+        continue;
+      const Tensor &base = a.kind == trace::OutputAlias::InputView
+                               ? inputs[a.index]
+                               : captured[a.index];
+      if (base.strides() != IntArrayRef(a.baseStrides)) {
+        why = "a result is a view of a tensor whose strides changed";
+        return false;
+      }
+    }
+    for (const trace::ScalarInput &s : g.scalarInputs)
+      *captured[s.captured].data_ptr<double>() = s.read();
     variable_list args = inputs;
-    for (const auto &c : g.captured)
-      args.push_back(c.first);
+    args.insert(args.end(), captured.begin(), captured.end());
     variable_list out = (*spec.code)(args);
     const codegen::ResultLayout &l = spec.layout;
     size_t hostBase = l.outputs + l.stateWrites + l.gradSlots;
@@ -153,28 +367,51 @@ struct CompiledFunction::Impl {
       double now = out[hostBase + i].item<double>();
       double was = g.hostReads[i].observed;
       if (now != was && !(std::isnan(now) && std::isnan(was))) {
-        ++stats.guardFailures;
         std::ostringstream os;
-        os << "guard failed: " << g.hostReads[i].description << " changed ("
-           << was << " when traced, " << now << " now)";
-        logLine(options.name, os.str());
+        os << "(" << was << " when traced, " << now << " now)";
+        logLine(options.name, "host read changed " + os.str());
+        why = located(g.hostReads[i].description + " changed",
+                      g.hostReads[i].callers);
         return false;
       }
     }
     // Every check passed: commit the state, as the eager step would have.
     NoGradGuard noGrad;
     for (size_t i = 0; i < l.stateWrites; ++i) {
-      const Tensor &target = g.stateWrites[i].first;
+      const Tensor &target = captured[spec.writeTargets[i]];
       const Tensor &value = out[l.outputs + i];
       if (!value.is_same(target)) // else written in place
         runtime::copy(value.impl().view(), target.impl().view());
       target.impl().storage->bumpVersion();
     }
     size_t slot = l.outputs + l.stateWrites;
-    for (const auto &[param, value] : g.gradSlots)
+    for (const auto &[param, value] : g.gradSlots) {
+      if (value == -2)
+        continue; // its gradient, updated in place above
       param.mutable_grad() = value < 0 ? Tensor() : out[slot++];
-    results.assign(out.begin(), out.begin() + l.outputs);
+    }
+    results = this->results(spec, args, out, inputs.size());
     return true;
+  }
+
+  /// The guards and runtime inputs of a new specialization, for
+  /// KILN_LOG=guards.
+  void logSpecialization(size_t id, const trace::Graph &g) {
+    if (!logGuards())
+      return;
+    std::ostringstream os;
+    os << "specialization " << id << ": " << g.inputs.size()
+       << " arguments, " << g.captured.size() - g.scalarInputs.size()
+       << " captured tensors (each guarded: same object, not replaced, "
+          "requires_grad, shape and strides)";
+    for (const trace::ScalarInput &s : g.scalarInputs)
+      os << "\n  runtime input: " << s.description;
+    for (const trace::Guard &guard : g.guards)
+      os << "\n  guard: " << located(guard.description, guard.callers);
+    for (const trace::HostRead &h : g.hostReads)
+      os << "\n  guard: " << located(h.description, h.callers)
+         << " equals " << h.observed;
+    logLine(options.name, os.str());
   }
 
   /// Traces the eager run; caches the specialization when it compiles.
@@ -205,9 +442,12 @@ struct CompiledFunction::Impl {
     }
     if (specializations >= options.cacheLimit) {
       eagerOnly[key] = "the cache limit";
-      logLine(options.name, "runs eagerly: cache limit (" +
-                                std::to_string(options.cacheLimit) +
-                                ") reached");
+      std::string last = lastMiss.count(key) ? lastMiss[key] : "";
+      warn(options.name,
+           "cache limit (" + std::to_string(options.cacheLimit) +
+               ") reached; this case runs eagerly from now on" +
+               (last.empty() ? "" : ". The last re-trace was caused by: " +
+                                        last));
       return results;
     }
     auto start = std::chrono::steady_clock::now();
@@ -260,10 +500,71 @@ struct CompiledFunction::Impl {
             .count();
     ++stats.compilations;
     ++specializations;
+    spec->checks = capturedChecks(graph);
+    spec->writeTargets = stateWriteTargets(graph);
     spec->graph = std::move(graph);
-    cache[key].push_back(std::move(spec));
+    logSpecialization(id, spec->graph);
+    auto &specs = cache[key];
+    specs.insert(specs.begin(), std::move(spec));
     return results;
   }
+
+  variable_list call(const variable_list &inputs, const std::string &key,
+                     const std::function<variable_list()> &runEagerly) {
+    auto eager = eagerOnly.find(key);
+    if (eager != eagerOnly.end()) {
+      ++stats.fallbacks;
+      return runEagerly();
+    }
+    auto &specs = cache[key];
+    std::string firstMiss;
+    for (size_t i = 0; i < specs.size();) {
+      variable_list results;
+      std::string why;
+      bool permanent = false;
+      if (tryRun(*specs[i], inputs, results, why, permanent)) {
+        ++stats.hits;
+        // Most recently used first: alternating cases (train/eval) each
+        // find theirs without a failed guard.
+        std::rotate(specs.begin(), specs.begin() + i, specs.begin() + i + 1);
+        return results;
+      }
+      ++stats.guardFailures;
+      logLine(options.name, "guard failed: " + why);
+      if (firstMiss.empty())
+        firstMiss = why;
+      if (permanent) // it can never hold again
+        specs.erase(specs.begin() + i);
+      else
+        ++i;
+    }
+    if (stats.traces > 0)
+      logLine(options.name,
+              firstMiss.empty()
+                  ? "tracing a new specialization (key " + key + ")"
+                  : "re-tracing after a guard failure: " + firstMiss);
+    if (!firstMiss.empty()) {
+      lastMiss[key] = firstMiss;
+      // A guard that fails on every call (a value read with item() for
+      // logging, a tensor replaced each call) would re-trace every call.
+      if (++retraceCauses[key][firstMiss] >= kRetraceLimit) {
+        ++stats.fallbacks;
+        eagerOnly[key] = firstMiss;
+        warn(options.name,
+             "re-traced " + std::to_string(kRetraceLimit) +
+                 " times because " + firstMiss +
+                 "; this case runs eagerly from now on. Values read on the "
+                 "host (item(), a tensor used as a bool) and captured tensors "
+                 "replaced on every call defeat compilation: return such a "
+                 "tensor from the step and read it outside, or pass it as an "
+                 "argument");
+        return runEagerly();
+      }
+    }
+    return traceAndCompile(key, inputs, runEagerly);
+  }
+
+  static constexpr int kRetraceLimit = 3;
 };
 
 CompiledFunction::CompiledFunction(CompileOptions options)
@@ -276,29 +577,11 @@ variable_list
 CompiledFunction::call(const variable_list &inputs,
                        const std::string &staticKey,
                        const std::function<variable_list()> &runEagerly) {
-  Impl &m = *impl_;
-  ++m.stats.calls;
   KILN_CHECK(trace::active() == nullptr,
              "kiln::compile: a compiled function called while tracing");
-  std::string key = staticKey + "|" + inputKey(inputs);
-  auto eager = m.eagerOnly.find(key);
-  if (eager != m.eagerOnly.end()) {
-    ++m.stats.fallbacks;
-    return runEagerly();
-  }
-  auto &specs = m.cache[key];
-  for (auto &spec : specs) {
-    variable_list results;
-    if (m.tryRun(*spec, inputs, results)) {
-      ++m.stats.hits;
-      return results;
-    }
-  }
-  if (m.stats.traces > 0)
-    logLine(m.options.name,
-            specs.empty() ? "tracing a new specialization (key " + key + ")"
-                          : "re-tracing after a guard failure");
-  return m.traceAndCompile(key, inputs, runEagerly);
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  ++impl_->stats.calls;
+  return impl_->call(inputs, staticKey + "|" + inputKey(inputs), runEagerly);
 }
 
 } // namespace detail

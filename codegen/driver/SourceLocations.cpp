@@ -55,6 +55,12 @@ bool isLibraryFrame(llvm::StringRef function) {
          name.starts_with("__");
 }
 
+/// Code inlined from kiln's public headers (source tree or installed): with
+/// -gline-tables-only its inlined frames carry unqualified names only.
+bool isLibraryFile(const std::string &file) {
+  return file.find("/include/kiln/") != std::string::npos;
+}
+
 /// What one return address says: nullopt to look further out (a library
 /// frame), a line, or an empty line (a user frame without line tables).
 std::optional<SourceLine> lookUp(void *address) {
@@ -87,8 +93,9 @@ std::optional<SourceLine> lookUp(void *address) {
       // Innermost (inlined) frame first.
       for (uint32_t i = 0; i < frames->getNumberOfFrames(); ++i) {
         const llvm::DILineInfo &frame = frames->getFrame(i);
-        if (frame.FunctionName != llvm::DILineInfo::BadString &&
-            isLibraryFrame(frame.FunctionName))
+        if ((frame.FunctionName != llvm::DILineInfo::BadString &&
+             isLibraryFrame(frame.FunctionName)) ||
+            isLibraryFile(frame.FileName))
           continue;
         result = SourceLine{};
         if (frame.FileName != llvm::DILineInfo::BadString && frame.Line)

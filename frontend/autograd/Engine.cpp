@@ -148,15 +148,19 @@ variable_list defaultGrads(const variable_list &roots,
 void zeroGrads(const std::vector<Tensor> &params, bool set_to_none) {
   trace::Recorder *r = trace::active();
   for (const Tensor &p : params) {
-    Tensor &g = p.mutable_grad();
-    if (r && (set_to_none || g.defined()))
+    if (r && !set_to_none)
+      r->readGrad(p); // zeroing in place reads the gradient
+    auto &slot = p.impl().grad;
+    if (r && (set_to_none || slot))
       r->touchGrad(p);
-    if (!g.defined())
+    if (!slot)
       continue;
     if (set_to_none) {
-      g = Tensor();
+      reinterpret_cast<Tensor &>(slot) = Tensor();
     } else {
-      g = g.detach();
+      // In place, as PyTorch does: the gradient stays the same object.
+      Tensor g(slot);
+      g.detach_();
       NoGradGuard noGrad;
       g.zero_();
     }

@@ -3,6 +3,7 @@
 #include "kiln/nn/Module.h"
 #include "kiln/autograd/Function.h"
 #include "kiln/autograd/GradMode.h"
+#include "kiln/Trace.h"
 
 #include <sstream>
 
@@ -65,6 +66,34 @@ std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) {
     for (auto &m : child.value()->modules(true))
       out.push_back(m);
   return out;
+}
+
+bool Module::is_training() const {
+  if (auto *r = trace::active()) {
+    // Guard through a weak reference where the module is shared-owned (as
+    // registered modules and holders are): a dead module fails the guard.
+    std::weak_ptr<const Module> weak = weak_from_this();
+    bool owned = !weak.expired(), now = isTraining_;
+    const Module *self = this;
+    r->guardOnce(
+        this, "training",
+        [&] {
+          return [weak, owned, self, now] {
+            if (!owned)
+              return self->isTraining_ == now;
+            auto m = weak.lock();
+            return m && m->isTraining_ == now;
+          };
+        },
+        "the training flag of a " + name() + " module (" +
+            (now ? "train()" : "eval()") + ")");
+  }
+  return isTraining_;
+}
+
+void detail::noteModuleCall(const Module &module) {
+  if (trace::active())
+    module.Module::is_training();
 }
 
 void Module::train(bool on) {

@@ -45,11 +45,6 @@ DropoutImpl::DropoutImpl(const DropoutOptions &options) : options(options) {
 }
 
 Tensor DropoutImpl::forward(const Tensor &input) {
-  if (auto *r = trace::active()) {
-    bool training = is_training();
-    r->guard([this, training] { return is_training() == training; },
-             "a Dropout module's training flag");
-  }
   return functional::dropout(input, options.p(), is_training());
 }
 

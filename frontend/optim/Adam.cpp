@@ -38,11 +38,25 @@ void Adam::initState(AdamParamState &s, const Tensor &p, const AdamOptions &o) {
     s.max_exp_avg_sq = zeros_like(p);
 }
 
-void Adam::tracedUpdate(const Tensor &p, AdamParamState &s,
-                        const AdamOptions &o, trace::Recorder &r) {
+void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
+                        trace::Recorder &r) {
   // The update as tensor ops, so that the trace records it; the step count
   // is a tensor so that the bias corrections follow it on every call.
-  auto [beta1, beta2] = o.betas();
+  // Hyperparameters are runtime inputs; options that select code are
+  // guarded.
+  const auto &o = static_cast<const AdamOptions &>(groups_[group].options());
+  guardGroup<AdamOptions>(r, group, [](const AdamOptions &o) -> int64_t {
+    return (o.weight_decay() != 0) | o.amsgrad() << 1;
+  });
+  auto hyper = [&](const char *name, double (*get)(const AdamOptions &)) {
+    return tracedHyper<AdamOptions>(r, group, name, get);
+  };
+  Tensor beta1 = hyper("beta1", [](const AdamOptions &o) {
+    return std::get<0>(o.betas());
+  });
+  Tensor beta2 = hyper("beta2", [](const AdamOptions &o) {
+    return std::get<1>(o.betas());
+  });
   guardStateCreated(
       r, p,
       [](const OptimizerParamState &st) {
@@ -51,27 +65,33 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s,
       "Adam moments");
   if (!s.step.defined())
     initState(s, p, o);
+  ScalarType t = p.dtype();
   Tensor grad = p.grad();
   if (o.weight_decay() != 0)
-    grad = grad + p * o.weight_decay();
+    grad = grad + p * hyper("weight_decay", [](const AdamOptions &o) {
+                        return o.weight_decay();
+                      }).to(t);
   s.step.add_(1);
-  s.exp_avg.mul_(beta1).add_(grad, 1 - beta1);
-  s.exp_avg_sq.mul_(beta2).add_(grad * grad, 1 - beta2);
-  Tensor bias1 = 1.0 - scalar_tensor(beta1, kDouble).pow(s.step);
-  Tensor bias2 = 1.0 - scalar_tensor(beta2, kDouble).pow(s.step);
+  s.exp_avg.mul_(beta1.to(t)).add_(grad * (1.0 - beta1).to(t));
+  s.exp_avg_sq.mul_(beta2.to(t)).add_(grad * grad * (1.0 - beta2).to(t));
+  Tensor bias1 = 1.0 - beta1.pow(s.step);
+  Tensor bias2 = 1.0 - beta2.pow(s.step);
   Tensor second = s.exp_avg_sq;
   if (o.amsgrad()) {
     s.max_exp_avg_sq.copy_(s.max_exp_avg_sq.maximum(s.exp_avg_sq));
     second = s.max_exp_avg_sq;
   }
-  Tensor denom = second.sqrt() / bias2.sqrt() + o.eps();
-  p.sub_(s.exp_avg / denom * (o.lr() / bias1));
+  Tensor eps = hyper("eps", [](const AdamOptions &o) { return o.eps(); });
+  Tensor lr = hyper("lr", [](const AdamOptions &o) { return o.lr(); });
+  Tensor denom = second.sqrt() / bias2.sqrt().to(t) + eps.to(t);
+  p.sub_(s.exp_avg / denom * (lr / bias1).to(t));
 }
 
 Tensor Adam::step(LossClosure closure) {
   Tensor loss = runClosure(closure);
   NoGradGuard noGrad;
-  for (auto &group : groups_) {
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    auto &group = groups_[gi];
     auto &o = static_cast<AdamOptions &>(group.options());
     auto [beta1, beta2] = o.betas();
     for (Tensor &p : group.params()) {
@@ -82,7 +102,7 @@ Tensor Adam::step(LossClosure closure) {
       KILN_CHECK(p.is_floating_point(), "Adam expects floating parameters");
       auto &s = stateFor<AdamParamState>(p);
       if (auto *r = trace::active()) {
-        tracedUpdate(p, s, o, *r);
+        tracedUpdate(p, s, gi, *r);
         continue;
       }
       if (!s.step.defined())

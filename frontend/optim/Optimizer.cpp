@@ -4,6 +4,8 @@
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Node.h"
 
+#include <sstream>
+
 namespace kiln::optim {
 
 Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups,
@@ -49,15 +51,64 @@ void Optimizer::guardStateCreated(trace::Recorder &r, const Tensor &param,
   const TensorImpl *key = param.getIntrusivePtr().get();
   auto it = state_.find(key);
   bool exists = it != state_.end() && created(*it->second);
+  // The state object itself: state().clear() or a replaced entry means
+  // other buffers.
+  const OptimizerParamState *object = exists ? it->second.get() : nullptr;
   r.guard(
-      [this, key, created, exists] {
+      [this, key, created, exists, object] {
         auto now = state_.find(key);
-        return (now != state_.end() && created(*now->second)) == exists;
+        bool made = now != state_.end() && created(*now->second);
+        return made == exists && (!exists || now->second.get() == object);
       },
       std::string(exists ? "the optimizer's " : "no optimizer ") + what +
-          (exists ? " existed" : " yet"));
+          (exists ? " (the same state objects)" : " yet"));
   if (!exists)
     r.notReusable(std::string("the first optimizer step creates the ") + what);
+}
+
+Tensor Optimizer::tracedScalar(trace::Recorder &r, size_t group,
+                               const char *name, double current,
+                               std::function<double()> read) {
+  std::ostringstream key, what;
+  key << this << ':' << group << ':' << name;
+  what << name << " of parameter group " << group;
+  return r.scalarInput(key.str(), current, std::move(read), what.str());
+}
+
+void Optimizer::guardGroups(trace::Recorder &r) {
+  std::vector<std::vector<const TensorImpl *>> members;
+  for (const auto &g : groups_) {
+    members.emplace_back();
+    for (const Tensor &p : g.params())
+      members.back().push_back(p.getIntrusivePtr().get());
+  }
+  r.guardOnce(
+      this, "param groups",
+      [&] {
+        return [this, members] {
+          if (groups_.size() != members.size())
+            return false;
+          for (size_t i = 0; i < members.size(); ++i) {
+            const auto &params = groups_[i].params();
+            if (params.size() != members[i].size())
+              return false;
+            for (size_t j = 0; j < params.size(); ++j)
+              if (params[j].getIntrusivePtr().get() != members[i][j])
+                return false;
+          }
+          return true;
+        };
+      },
+      "the optimizer's parameter groups (count and members)");
+}
+
+void Optimizer::guardGroupFlags(trace::Recorder &r, size_t group,
+                                int64_t flags, std::function<int64_t()> read) {
+  r.guardOnce(
+      this, "group flags " + std::to_string(group),
+      [&] { return [read, flags] { return read() == flags; }; },
+      "the options that select code in parameter group " +
+          std::to_string(group) + " (nonzero momentum, weight decay, ...)");
 }
 
 void Optimizer::writeBack(const Tensor &param, const Tensor &dense) {

@@ -27,13 +27,29 @@ SGD::SGD(std::vector<OptimizerParamGroup> groups, const SGDOptions &options)
   checkOptions(options);
 }
 
-void SGD::tracedUpdate(const Tensor &p, const SGDOptions &o,
-                       trace::Recorder &r) {
-  // The update as tensor ops, so that the trace records it.
+void SGD::tracedUpdate(const Tensor &p, size_t group, trace::Recorder &r) {
+  // The update as tensor ops, so that the trace records it. Hyperparameters
+  // are runtime inputs (cast to the parameter's type as the fused kernel's
+  // scalars are); the options that select code are guarded.
+  const auto &o = static_cast<const SGDOptions &>(groups_[group].options());
+  guardGroup<SGDOptions>(r, group, [](const SGDOptions &o) -> int64_t {
+    return (o.weight_decay() != 0) | (o.momentum() != 0) << 1 |
+           o.nesterov() << 2;
+  });
+  auto hyper = [&](const char *name, double (*get)(const SGDOptions &)) {
+    return tracedHyper<SGDOptions>(r, group, name, get).to(p.dtype());
+  };
   Tensor d = p.grad();
   if (o.weight_decay() != 0)
-    d = d + p * o.weight_decay();
+    d = d + p * hyper("weight_decay", [](const SGDOptions &o) {
+          return o.weight_decay();
+        });
   if (o.momentum() != 0) {
+    Tensor momentum =
+        hyper("momentum", [](const SGDOptions &o) { return o.momentum(); });
+    Tensor keep = hyper("1 - dampening", [](const SGDOptions &o) {
+      return 1 - o.dampening();
+    });
     guardStateCreated(
         r, p,
         [](const OptimizerParamState &s) {
@@ -45,16 +61,17 @@ void SGD::tracedUpdate(const Tensor &p, const SGDOptions &o,
     if (!buf.defined())
       buf = d.clone();
     else
-      buf.mul_(o.momentum()).add_(d, 1 - o.dampening());
-    d = o.nesterov() ? d + buf * o.momentum() : buf;
+      buf.mul_(momentum).add_(d * keep);
+    d = o.nesterov() ? d + buf * momentum : buf;
   }
-  p.sub_(d * o.lr());
+  p.sub_(d * hyper("lr", [](const SGDOptions &o) { return o.lr(); }));
 }
 
 Tensor SGD::step(LossClosure closure) {
   Tensor loss = runClosure(closure);
   NoGradGuard noGrad;
-  for (auto &group : groups_) {
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    auto &group = groups_[gi];
     auto &o = static_cast<SGDOptions &>(group.options());
     runtime::SgdHyper hyper{o.lr(), o.momentum(), o.dampening(),
                             o.weight_decay(), o.nesterov()};
@@ -65,7 +82,7 @@ Tensor SGD::step(LossClosure closure) {
         continue;
       KILN_CHECK(p.is_floating_point(), "SGD expects floating parameters");
       if (auto *r = trace::active()) {
-        tracedUpdate(p, o, *r);
+        tracedUpdate(p, gi, *r);
         continue;
       }
       // The fused kernel works on dense buffers; strided ones go through a

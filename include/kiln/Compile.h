@@ -25,6 +25,7 @@
 
 #include "kiln/Tensor.h"
 
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <sstream>
@@ -80,8 +81,16 @@ void collectArgs(variable_list &tensors, std::ostringstream &key, const A &a,
   using T = std::decay_t<A>;
   if constexpr (std::is_same_v<T, Tensor>) {
     tensors.push_back(a);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    // By exact bits: 1234567.0 and 1234568.0, 0.0 and -0.0 differ.
+    unsigned char bytes[sizeof(T)];
+    std::memcpy(bytes, &a, sizeof(T));
+    key << typeid(T).name() << ':' << std::hex;
+    for (unsigned char b : bytes)
+      key << int(b) << '.';
+    key << std::dec << ';';
   } else if constexpr (std::is_arithmetic_v<T>) {
-    key << typeid(T).name() << ':' << a << ';';
+    key << typeid(T).name() << ':' << +a << ';';
   } else {
     static_assert(std::is_same_v<T, Tensor> || std::is_arithmetic_v<T>,
                   "kiln::compile: arguments must be Tensors or arithmetic "

@@ -34,6 +34,24 @@ public:
   /// An undefined tensor (`defined()` is false), like libtorch's.
   Tensor() = default;
   explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+  Tensor(const Tensor &) = default;
+  Tensor(Tensor &&) noexcept = default;
+  /// Re-pointing a handle at another tensor counts as a rebind of the
+  /// tensor it held, so a compiled function notices that a captured
+  /// variable names another tensor now. (Releasing, `t = Tensor()`, does
+  /// not: kiln frees saved tensors that way.)
+  Tensor &operator=(const Tensor &other) {
+    if (impl_ && other.impl_ && impl_ != other.impl_)
+      ++impl_->rebinds;
+    impl_ = other.impl_;
+    return *this;
+  }
+  Tensor &operator=(Tensor &&other) noexcept {
+    if (impl_ && other.impl_ && impl_ != other.impl_)
+      ++impl_->rebinds;
+    impl_ = std::move(other.impl_);
+    return *this;
+  }
 
   // --- Metadata ----------------------------------------------------------
   bool defined() const { return impl_ != nullptr; }

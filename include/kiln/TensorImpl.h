@@ -5,6 +5,8 @@
 #include "kiln/runtime/Kernels.h"
 #include "kiln/runtime/Storage.h"
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -40,6 +42,19 @@ struct TensorImpl {
   /// A Python-style number wrapped as a 0-dim tensor (type promotion).
   bool isWrappedNumber = false;
   bool retainsGrad = false;
+
+  /// Times a Tensor handle that held this impl was re-pointed elsewhere
+  /// (`w = other`): a compiled function that captured this tensor from a
+  /// variable can tell that the variable now names another tensor.
+  uint32_t rebinds = 0;
+  /// Creation order: the tracer tells tensors made during a trace from
+  /// those that existed before it.
+  uint64_t serial = nextSerial();
+
+  static uint64_t nextSerial() {
+    static std::atomic<uint64_t> counter{0};
+    return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
 
   int64_t numel() const {
     int64_t n = 1;

@@ -54,6 +54,11 @@ enum class Op {
   Detach,
   Backward,
   CustomGradient,
+  Sigmoid,
+  /// Reductions: attr[0] holds the dims. A non-empty attr[1] ({dim}) marks
+  /// max/min(dim): the first extremum along dim is selected and alone takes
+  /// the gradient (kiln's `first`); otherwise ties share it.
+  ReduceMin,
 };
 const char *opName(Op op);
 
@@ -100,6 +105,8 @@ struct Subgraph {
 struct Guard {
   std::function<bool()> holds;
   std::string description;
+  /// Return addresses of the code that made the trace depend on it.
+  std::vector<void *> callers;
 };
 
 /// A value the traced code read on the host (`item()`, tensor-to-bool): the
@@ -108,6 +115,36 @@ struct HostRead {
   int value;
   double observed;
   std::string description;
+  std::vector<void *> callers;
+};
+
+/// A host number the trace reads on every call (an optimizer's learning
+/// rate, betas, ...): a 0-dim float64 captured tensor that the compiled
+/// call fills from `read()` first, so changing it needs no re-trace.
+struct ScalarInput {
+  /// Index into Graph::captured.
+  size_t captured;
+  std::function<double()> read;
+  std::string description;
+};
+
+/// How an output of the traced function relates to tensors that outlive the
+/// call, so that a compiled call returns the same objects eager would.
+struct OutputAlias {
+  enum Kind {
+    Fresh,    ///< a new tensor (the compiled result)
+    Input,    ///< the argument `index` itself
+    Captured, ///< the captured tensor `index` itself
+    Output,   ///< the same object as output `index`
+    GradOf,   ///< the `.grad` of gradSlots[index]'s parameter after the call
+    InputView,    ///< a view of argument `index`'s memory
+    CapturedView, ///< a view of captured tensor `index`'s memory
+  };
+  Kind kind = Fresh;
+  size_t index = 0;
+  /// Views: the geometry, and the base's strides and offset when traced.
+  std::vector<int64_t> sizes, strides, baseStrides;
+  int64_t offset = 0, baseOffset = 0;
 };
 
 /// The recorded program: a function of the user's tensor arguments and of
@@ -120,6 +157,14 @@ struct Graph {
   std::vector<int> inputs;
   /// Tensors read that the trace did not produce, with their values.
   std::vector<std::pair<Tensor, int>> captured;
+  /// Per captured tensor: the parameter whose `.grad` it is (undefined when
+  /// it is not a gradient). A compiled call reads that parameter's current
+  /// gradient instead, whatever object it is by then.
+  std::vector<Tensor> capturedGradOf;
+  /// Captured tensors that are host numbers read on every call.
+  std::vector<ScalarInput> scalarInputs;
+  /// Per output, whether it aliases a tensor that outlives the call.
+  std::vector<OutputAlias> outputAliases;
   /// Captured tensors written in place, with their final value.
   std::vector<std::pair<Tensor, int>> stateWrites;
   /// Parameters whose `.grad` the trace set: final value, or -1 for None.
@@ -192,6 +237,19 @@ public:
   /// Records a host read of one-element `t` whose value was `observed`.
   void hostRead(const Tensor &t, double observed, const char *what);
   void guard(std::function<bool()> holds, std::string description);
+  /// A guard added once per (`object`, `kind`) pair in a trace.
+  void guardOnce(const void *object, const std::string &kind,
+                 const std::function<std::function<bool()>()> &make,
+                 std::string description);
+  /// A host number the trace reads on every call (see ScalarInput): returns
+  /// a 0-dim float64 tensor holding `current` for the eager run.
+  /// Asked again with the same `key`, returns the same tensor.
+  Tensor scalarInput(const std::string &key, double current,
+                     std::function<double()> read, std::string description);
+  /// The traced code read `param`'s gradient: unless the trace set it
+  /// already, the trace depends on whether it is defined (and, being read,
+  /// reads it on every call from the parameter).
+  void readGrad(const Tensor &param);
   /// Records a custom autograd::Function (autograd node `node`) applied to
   /// `inputs`, whose forward (already recorded) produced `outputs`: a
   /// kiln.custom_gradient op whose region, the Function's backward, is
@@ -226,12 +284,23 @@ private:
   /// Fails the trace (and returns true) inside a custom backward region.
   bool failInRegion(const char *what);
 
+  /// Output aliases, once the outputs are known.
+  void finishOutputAliases();
+
   Graph graph_;
+  /// Tensors with a larger serial were made during this trace.
+  uint64_t startSerial_;
+  /// Gradients read from parameters, by the gradient's impl.
+  std::unordered_map<const TensorImpl *, Tensor> gradOf_;
+  std::unordered_set<std::string> guardKeys_;
+  std::unordered_map<std::string, Tensor> scalarInputs_;
+  /// Gradients read before the trace set them: parameter -> gradient then.
+  std::unordered_map<const TensorImpl *, const TensorImpl *> gradReads_;
   std::unordered_map<const TensorImpl *, int> valueOf_;
   /// Keeps every seen tensor alive so that impl addresses stay unique.
   std::vector<Tensor> keepAlive_;
-  /// The traced function's tensor arguments.
-  std::vector<Tensor> inputs_;
+  /// The traced function's tensor arguments, and its results.
+  std::vector<Tensor> inputs_, outputs_;
   std::unordered_set<const TensorImpl *> captured_;
   std::unordered_map<const TensorImpl *, std::string> poisoned_;
   /// Parameters whose grad slot the trace touched, in first-touch order.
@@ -255,6 +324,11 @@ private:
 
 /// The active recorder of this thread, or null.
 Recorder *active();
+
+/// A tensor over `base`'s memory with the given geometry (offset in
+/// elements from the start of the storage).
+Tensor aliasOf(const Tensor &base, IntArrayRef sizes, IntArrayRef strides,
+               int64_t offset);
 
 /// A scope whose no-grad mode is an implementation detail of a
 /// differentiable op (its forward runs without history and the op attaches

@@ -20,6 +20,13 @@
 namespace kiln::nn {
 
 template <class Contained> class ModuleHolder;
+class Module;
+
+namespace detail {
+/// A module called through its holder: a traced step depends on its
+/// training flag.
+void noteModuleCall(const Module &module);
+} // namespace detail
 
 class Module : public std::enable_shared_from_this<Module> {
 public:
@@ -42,7 +49,8 @@ public:
   /// Training mode (the default) or evaluation mode, recursively.
   virtual void train(bool on = true);
   void eval() { train(false); }
-  virtual bool is_training() const { return isTraining_; }
+  /// Read in a traced step, the flag becomes a guard of the trace.
+  virtual bool is_training() const;
   /// Clears the gradients of all parameters (to None by default, as in
   /// PyTorch 2; pass false to fill them with zeros).
   void zero_grad(bool set_to_none = true);
@@ -119,6 +127,7 @@ public:
   const std::shared_ptr<Contained> &ptr() const { return impl_; }
   bool is_empty() const { return impl_ == nullptr; }
   template <class... Args> decltype(auto) operator()(Args &&...args) const {
+    detail::noteModuleCall(*get());
     return get()->forward(std::forward<Args>(args)...);
   }
   template <class Arg> decltype(auto) operator[](Arg &&arg) const {

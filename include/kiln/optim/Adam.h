@@ -46,7 +46,7 @@ public:
 
 private:
   void initState(AdamParamState &s, const Tensor &p, const AdamOptions &o);
-  void tracedUpdate(const Tensor &p, AdamParamState &s, const AdamOptions &o,
+  void tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
                     trace::Recorder &r);
 };
 

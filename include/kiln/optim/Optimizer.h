@@ -93,9 +93,39 @@ protected:
   void guardStateCreated(trace::Recorder &r, const Tensor &param,
                          bool (*created)(const OptimizerParamState &),
                          const char *what);
+  /// A hyperparameter of group `group` in a traced update: a 0-dim float64
+  /// tensor that compiled calls read through `get` on every call, so that
+  /// changing it (an LR schedule) needs no re-trace.
+  template <class O>
+  Tensor tracedHyper(trace::Recorder &r, size_t group, const char *name,
+                     double (*get)(const O &)) {
+    const O &o = static_cast<const O &>(groups_[group].options());
+    return tracedScalar(
+        r, group, name, get(o),
+        [this, group, get] {
+          return get(static_cast<const O &>(groups_.at(group).options()));
+        });
+  }
+  /// Makes a trace depend on the parameter groups (count and members) and
+  /// on group `group`'s options through `flags`, which encodes the options
+  /// that select code (nonzero weight decay, nesterov, ...).
+  template <class O>
+  void guardGroup(trace::Recorder &r, size_t group, int64_t (*flags)(const O &)) {
+    guardGroups(r);
+    int64_t now = flags(static_cast<const O &>(groups_[group].options()));
+    guardGroupFlags(r, group, now, [this, group, flags] {
+      return flags(static_cast<const O &>(groups_.at(group).options()));
+    });
+  }
   /// Ends a fused in-place update computed on `dense` (`param` itself, or
   /// a dense copy of a strided parameter).
   static void writeBack(const Tensor &param, const Tensor &dense);
+
+  Tensor tracedScalar(trace::Recorder &r, size_t group, const char *name,
+                      double current, std::function<double()> read);
+  void guardGroups(trace::Recorder &r);
+  void guardGroupFlags(trace::Recorder &r, size_t group, int64_t flags,
+                       std::function<int64_t()> read);
 
   template <class S> S &stateFor(const Tensor &param) {
     auto &slot = state_[param.getIntrusivePtr().get()];

@@ -36,7 +36,7 @@ public:
   Tensor step(LossClosure closure = nullptr) override;
 
 private:
-  void tracedUpdate(const Tensor &p, const SGDOptions &o, trace::Recorder &r);
+  void tracedUpdate(const Tensor &p, size_t group, trace::Recorder &r);
 };
 
 } // namespace kiln::optim
