@@ -11,8 +11,8 @@ using namespace detail;
 
 namespace {
 /// How a trace sees a new tensor: as a constant (its values are fixed by
-/// the program), as random (not capturable), or as external memory read by
-/// reference on every call (from_blob).
+/// the program), as random (not capturable), or as external memory
+/// (from_blob: the pointer may differ between calls, so not capturable).
 enum class Origin { Constant, Random, External };
 
 Tensor finish(Tensor t, const TensorOptions &options,
@@ -24,6 +24,9 @@ Tensor finish(Tensor t, const TensorOptions &options,
       r->fail("random numbers are drawn inside the traced function");
     else if (origin == Origin::Constant)
       r->constant(t);
+    else // the memory may be another on the next call
+      r->fail("from_blob inside the step (make the tensor outside and pass "
+              "it as an argument)");
   }
   if (options.requires_grad())
     t.requires_grad_(true);

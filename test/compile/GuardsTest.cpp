@@ -520,3 +520,63 @@ TEST(Guards, ConcurrentCallsAreSerialized) {
     EXPECT_EQ(bad[t], 0);
   EXPECT_GE(f.stats().hits, 150u);
 }
+
+TEST(Guards, TracerFailsClosedOnTensorsItCannotAccountFor) {
+  // A tensor made during the trace without a trace rule (here: made while
+  // recording is paused) is not silently captured as a constant.
+  {
+    trace::Recorder recorder;
+    Tensor x = ones({2});
+    recorder.addInput(x);
+    Tensor hidden;
+    {
+      trace::Pause pause;
+      hidden = ones({2}) * 3;
+    }
+    recorder.addOutput(x + hidden);
+    trace::Graph g = recorder.take();
+    EXPECT_NE(g.uncapturable.find("no trace rule"), std::string::npos)
+        << g.uncapturable;
+  }
+  // from_blob inside the step: the memory may be another on the next call.
+  std::vector<float> a = {1, 2}, b = {5, 7};
+  float *current = a.data();
+  auto f = compile([&](Tensor x) { return x * from_blob(current, {2}); });
+  Tensor x = ones({2});
+  EXPECT_EQ(f(x)[1].item<float>(), 2);
+  current = b.data();
+  EXPECT_EQ(f(x)[1].item<float>(), 7);
+  EXPECT_EQ(f.stats().hits, 0u);
+}
+
+TEST(Guards, EagerOpsDoNotRebindTheTensorsTheyRead) {
+  // A rebind means "the variable now names another tensor" to a compiled
+  // function: kiln's own eager code must never cause one, or every eager
+  // use of a parameter between compiled calls would force a re-trace.
+  nn::Linear l1(4, 8), l2(8, 2);
+  auto x = randn({16, 4}), y = randn({16, 2});
+  std::vector<Tensor> params = l1->parameters();
+  for (const Tensor &p : l2->parameters())
+    params.push_back(p);
+  optim::SGD sgd(params,
+                 optim::SGDOptions(0.1).momentum(0.9).weight_decay(0.01));
+  optim::Adam adam(params, optim::AdamOptions(0.1).amsgrad(true));
+  std::vector<Tensor> watched = params;
+  watched.push_back(x);
+  watched.push_back(y);
+  for (int i = 0; i < 2; ++i) {
+    auto out = l2(l1(x).relu().clamp(-1, 1).sigmoid());
+    auto loss = nn::functional::mse_loss(out, y) +
+                nn::functional::cross_entropy(out, nn::functional::softmax(y, 1)) +
+                (out - y).pow(2).mean() + out.max() + std::get<0>(out.max(1)).sum();
+    sgd.zero_grad();
+    loss.backward();
+    sgd.step();
+    adam.step();
+    sgd.zero_grad(false);
+    auto misc = x.t().matmul(x).sum(0, true) / x.norm() + x.mean(1, true).exp();
+    (void)misc;
+  }
+  for (size_t i = 0; i < watched.size(); ++i)
+    EXPECT_EQ(watched[i].impl().rebinds, 0u) << "tensor " << i;
+}
