@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 mode=${1:-demo}
 
 packages=(cmake ninja-build clang-19 lld-19 libopenblas-dev libgtest-dev
-  libgmock-dev libbenchmark-dev ccache python3 pkg-config
+  libgmock-dev libbenchmark-dev ccache python3 pkg-config libclang-rt-19-dev
   llvm-19-dev libmlir-19-dev mlir-19-tools llvm-19-tools)
 [ "$mode" = bench ] && packages+=(libtorch-dev)
 
