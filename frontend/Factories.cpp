@@ -87,7 +87,7 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size,
   Tensor u = emptyTensor(size, kDouble);
   runtime::fillUniform(u.impl().view(), double(low), double(high));
   Tensor out = emptyTensor(size, options.has_dtype() ? options.dtype() : kLong);
-  double *p = u.data_ptr<double>();
+  double *p = static_cast<double *>(u.impl().data());
   for (int64_t i = 0; i < u.numel(); ++i)
     p[i] = std::floor(p[i]);
   runtime::copy(u.impl().view(), out.impl().view());
@@ -135,7 +135,7 @@ Tensor arange(const Scalar &start, const Scalar &end, const Scalar &step,
   Tensor out = emptyTensor({n}, t);
   dispatchType(t, [&](auto v) {
     using T = decltype(v);
-    T *p = out.data_ptr<T>();
+    T *p = static_cast<T *>(out.impl().data());
     for (int64_t i = 0; i < n; ++i)
       p[i] = static_cast<T>(s + i * st);
   });
@@ -150,7 +150,7 @@ Tensor linspace(const Scalar &start, const Scalar &end, int64_t steps,
   double step = steps > 1 ? (e - s) / (steps - 1) : 0;
   dispatchType(out.dtype(), [&](auto v) {
     using T = decltype(v);
-    T *p = out.data_ptr<T>();
+    T *p = static_cast<T *>(out.impl().data());
     // PyTorch fills the second half from the end for symmetry.
     int64_t half = steps / 2;
     if (steps == 1)
@@ -167,7 +167,7 @@ Tensor eye(int64_t n, const TensorOptions &options) {
   dispatchType(out.dtype(), [&](auto v) {
     using T = decltype(v);
     for (int64_t i = 0; i < n; ++i)
-      out.data_ptr<T>()[i * n + i] = T(1);
+      static_cast<T *>(out.impl().data())[i * n + i] = T(1);
   });
   return finish(out, options);
 }
@@ -224,7 +224,7 @@ Tensor scalar_tensor(const Scalar &s, const TensorOptions &options) {
   if (!options.has_dtype())
     out.impl().isWrappedNumber = true;
   if (t == kLong)
-    *out.data_ptr<int64_t>() = s.toLong();
+    *static_cast<int64_t *>(out.impl().data()) = s.toLong();
   return finish(out, options);
 }
 
@@ -285,7 +285,7 @@ void fillData(const TensorDataContainer &c, Tensor &out, int64_t &pos) {
   if (c.isScalar()) {
     dispatchType(out.dtype(), [&](auto v) {
       using T = decltype(v);
-      out.data_ptr<T>()[pos++] = c.scalar().to<T>();
+      static_cast<T *>(out.impl().data())[pos++] = c.scalar().to<T>();
     });
     return;
   }

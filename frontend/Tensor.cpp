@@ -40,6 +40,12 @@ Scalar Tensor::item() const {
   return s;
 }
 
+void Tensor::noteRawAccess() const {
+  if (auto *r = trace::active())
+    r->fail("a raw data_ptr() access inside the step (a host read or write "
+            "the trace cannot see; use item() or tensor ops)");
+}
+
 bool Tensor::is_nonzero() const {
   KILN_CHECK(numel() != 0,
              "Boolean value of Tensor with no values is ambiguous");

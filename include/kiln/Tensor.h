@@ -73,10 +73,16 @@ public:
   uint32_t _version() const { return impl().storage->version(); }
   bool is_same(const Tensor &other) const { return impl_ == other.impl_; }
 
+  /// Raw memory. Inside a traced step this is a host access the trace
+  /// cannot see, so the step runs eagerly.
   template <class T> T *data_ptr() const {
+    noteRawAccess();
     return static_cast<T *>(impl().data());
   }
-  void *data_ptr() const { return impl().data(); }
+  void *data_ptr() const {
+    noteRawAccess();
+    return impl().data();
+  }
   /// The single value of a one-element tensor.
   Scalar item() const;
   template <class T> T item() const { return item().to<T>(); }
@@ -266,6 +272,8 @@ public:
   const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
 
 private:
+  void noteRawAccess() const;
+
   std::shared_ptr<TensorImpl> impl_;
 };
 
