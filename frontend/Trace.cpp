@@ -162,6 +162,7 @@ int Recorder::value(const Tensor &t) {
   auto grad = gradOf_.find(t.getIntrusivePtr().get());
   graph_.capturedGradOf.push_back(grad != gradOf_.end() ? grad->second
                                                         : Tensor());
+  graph_.capturedAt.push_back(callers());
   graph_.captured.push_back({t, v});
   captured_.insert(t.getIntrusivePtr().get());
   bind(t, v);
@@ -439,6 +440,7 @@ Tensor Recorder::scalarInput(const std::string &key, double current,
                   std::move(description)});
   graph_.captured.push_back({t, v});
   graph_.capturedGradOf.push_back(Tensor());
+  graph_.capturedAt.push_back(callers());
   captured_.insert(t.getIntrusivePtr().get());
   bind(t, v);
   scalarInputs_[key] = t;

@@ -259,7 +259,7 @@ struct CompiledFunction::Impl {
           t.getIntrusivePtr().use_count() <= c.ownRefs) {
         os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
            << " was replaced by another tensor (or freed)";
-        why = os.str();
+        why = located(os.str(), g.capturedAt[j]);
         permanent = true;
         return {};
       }
@@ -267,14 +267,14 @@ struct CompiledFunction::Impl {
         os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
            << " has requires_grad=" << (c.requiresGrad ? "false" : "true")
            << " now";
-        why = os.str();
+        why = located(os.str(), g.capturedAt[j]);
         return {};
       }
       if (t.sizes() != IntArrayRef(c.sizes) || t.dtype() != c.dtype ||
           t.strides() != IntArrayRef(c.strides)) {
         os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
            << " changed shape, type or strides";
-        why = os.str();
+        why = located(os.str(), g.capturedAt[j]);
         return {};
       }
       out.push_back(t);

@@ -161,6 +161,8 @@ struct Graph {
   /// it is not a gradient). A compiled call reads that parameter's current
   /// gradient instead, whatever object it is by then.
   std::vector<Tensor> capturedGradOf;
+  /// Per captured tensor: the call stack of its first use (for logs).
+  std::vector<std::vector<void *>> capturedAt;
   /// Captured tensors that are host numbers read on every call.
   std::vector<ScalarInput> scalarInputs;
   /// Per output, whether it aliases a tensor that outlives the call.
