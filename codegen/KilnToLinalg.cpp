@@ -70,6 +70,31 @@ Value buildGeneric(
   return generic.getResult(0);
 }
 
+/// An arith constant of integer type `type`.
+Value intConstant(OpBuilder &b, Location loc, Type type, int64_t v) {
+  return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(type, v));
+}
+
+/// Float `v` to signed integer type `dst` as the eager kernel (and x86's
+/// cvttsd2si, PyTorch on CPU) defines it: NaN and values out of range become
+/// the minimum integer. arith.fptosi alone gives poison there.
+Value floatToInt(OpBuilder &b, Location loc, Value v, IntegerType dst) {
+  auto f = cast<FloatType>(v.getType());
+  unsigned width = dst.getWidth();
+  // -2^(w-1) and 2^(w-1) are exact in every float type.
+  Value lo = b.create<arith::ConstantOp>(
+      loc, b.getFloatAttr(f, -std::ldexp(1.0, width - 1)));
+  Value hi = b.create<arith::ConstantOp>(
+      loc, b.getFloatAttr(f, std::ldexp(1.0, width - 1)));
+  Value inRange = b.create<arith::AndIOp>(
+      loc, b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, v, lo),
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, v, hi));
+  Value min = b.create<arith::ConstantOp>(
+      loc, b.getIntegerAttr(dst, APInt::getSignedMinValue(width)));
+  return b.create<arith::SelectOp>(loc, inRange,
+                                   b.create<arith::FPToSIOp>(loc, dst, v), min);
+}
+
 /// Converts a scalar between kiln's element types with PyTorch's `to()`
 /// semantics: bools convert as 0/1, and anything converts to bool as `!= 0`.
 Value convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
@@ -97,7 +122,7 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v, zero);
   }
   if (srcFloat)
-    return b.create<arith::FPToSIOp>(loc, dst, v);
+    return floatToInt(b, loc, v, cast<IntegerType>(dst));
   return b.create<arith::ExtUIOp>(loc, dst, v);
 }
 
@@ -117,14 +142,68 @@ Value binary(OpBuilder &b, Location loc, Operation *, ValueRange a) {
   return b.create<IntOp>(loc, a[0], a[1]);
 }
 
+/// x^e for signed integers as the eager kernel computes it: square and
+/// multiply, wrapping; for e < 0, 1 when x == 1, +-1 when x == -1 (by e's
+/// parity) and 0 otherwise.
+Value intPow(OpBuilder &b, Location loc, Value x, Value e) {
+  Type t = x.getType();
+  auto c = [&](int64_t v) { return intConstant(b, loc, t, v); };
+  auto odd = [&](OpBuilder &nb, Location l, Value v) {
+    return nb.create<arith::CmpIOp>(
+        l, arith::CmpIPredicate::ne,
+        nb.create<arith::AndIOp>(l, v, intConstant(nb, l, t, 1)),
+        intConstant(nb, l, t, 0));
+  };
+  auto loop = b.create<scf::WhileOp>(
+      loc, TypeRange{t, t, t}, ValueRange{c(1), x, e},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = nb.create<arith::CmpIOp>(
+            l, arith::CmpIPredicate::sgt, args[2], intConstant(nb, l, t, 0));
+        nb.create<scf::ConditionOp>(l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value r = nb.create<arith::SelectOp>(
+            l, odd(nb, l, args[2]),
+            nb.create<arith::MulIOp>(l, args[0], args[1]), args[0]);
+        Value square = nb.create<arith::MulIOp>(l, args[1], args[1]);
+        Value half =
+            nb.create<arith::ShRUIOp>(l, args[2], intConstant(nb, l, t, 1));
+        nb.create<scf::YieldOp>(l, ValueRange{r, square, half});
+      });
+  auto eq = [&](Value v, int64_t k) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, v, c(k));
+  };
+  Value minusOne = b.create<arith::SelectOp>(loc, odd(b, loc, e), c(-1), c(1));
+  Value negative = b.create<arith::SelectOp>(
+      loc, eq(x, 1), c(1),
+      b.create<arith::SelectOp>(loc, eq(x, -1), minusOne, c(0)));
+  Value isNegative =
+      b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, e, c(0));
+  return b.create<arith::SelectOp>(loc, isNegative, negative,
+                                   loop.getResult(0));
+}
+
 Value powScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
-  if (isFloat(a[0]))
-    return b.create<math::PowFOp>(loc, a[0], a[1]);
-  // Integer powers go through f64, as the eager kernels compute them.
-  Type f64 = b.getF64Type();
-  Value r = b.create<math::PowFOp>(loc, convertScalar(b, loc, a[0], f64),
-                                   convertScalar(b, loc, a[1], f64));
-  return convertScalar(b, loc, r, a[0].getType());
+  if (!isFloat(a[0]))
+    return intPow(b, loc, a[0], a[1]);
+  // x^2 is x * x, exactly as the eager kernel computes it (libm's pow need
+  // not round a square correctly).
+  Value two =
+      b.create<arith::ConstantOp>(loc, b.getFloatAttr(a[1].getType(), 2.0));
+  Value isSquare =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, a[1], two);
+  return b.create<arith::SelectOp>(loc, isSquare,
+                                   b.create<arith::MulFOp>(loc, a[0], a[0]),
+                                   b.create<math::PowFOp>(loc, a[0], a[1]));
+}
+
+/// sigmoid(x) = 1 / (1 + exp(-x)), the eager kernel's formula.
+Value sigmoidScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  Value one =
+      b.create<arith::ConstantOp>(loc, b.getFloatAttr(a[0].getType(), 1.0));
+  Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, a[0]));
+  return b.create<arith::DivFOp>(loc, one,
+                                 b.create<arith::AddFOp>(loc, one, e));
 }
 
 Value compareScalar(OpBuilder &b, Location loc, Operation *op, ValueRange a) {
@@ -298,13 +377,108 @@ struct ReshapeToTensor : OpRewritePattern<ir::ReshapeOp> {
   }
 };
 
-/// kiln.reduce_sum / reduce_max -> linalg.generic reduction into a fill of
-/// the identity (0 / -inf / INT64_MIN), then an expand_shape for keepdim.
-template <typename ReduceOp, bool isMax>
+enum class ReduceKind { Sum, Max, Min };
+
+/// The identity of a max (or min) reduction: -inf (+inf), or the least
+/// (greatest) integer.
+TypedAttr extremumIdentity(OpBuilder &b, Type element, bool isMax) {
+  if (isa<FloatType>(element))
+    return b.getFloatAttr(element,
+                          isMax ? -std::numeric_limits<double>::infinity()
+                                : std::numeric_limits<double>::infinity());
+  unsigned width = element.getIntOrFloatBitWidth();
+  return b.getIntegerAttr(element, isMax ? APInt::getSignedMinValue(width)
+                                         : APInt::getSignedMaxValue(width));
+}
+
+/// reduce_max/reduce_min `first` -> a linalg.generic reduction carrying the
+/// extremum and its index: an element replaces the accumulator when it is
+/// better, or equal (-0.0 and +0.0 alike) with a lower index, or the first
+/// NaN. The rule does not depend on the order the loop visits elements in.
+template <typename ExtremumOp>
+Value lowerFirstExtremum(ExtremumOp op, PatternRewriter &rewriter, bool isMax) {
+  Location loc = op.getLoc();
+  RankedTensorType in = tensorType(op.getInput());
+  int64_t rank = in.getRank(), dim = op.getDims()[0];
+  dim = dim < 0 ? dim + rank : dim;
+  SmallVector<int64_t> shape;
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == dim ? utils::IteratorType::reduction
+                                 : utils::IteratorType::parallel);
+    if (d == dim)
+      continue;
+    shape.push_back(in.getDimSize(d));
+    outExprs.push_back(rewriter.getAffineDimExpr(d));
+  }
+  Type element = in.getElementType(), i64 = rewriter.getI64Type();
+  auto valueType = RankedTensorType::get(shape, element);
+  auto indexType = RankedTensorType::get(shape, i64);
+  Value values = filledTensor(rewriter, loc, valueType,
+                              extremumIdentity(rewriter, element, isMax));
+  Value indices = filledTensor(
+      rewriter, loc, indexType,
+      rewriter.getI64IntegerAttr(std::numeric_limits<int64_t>::max()));
+  AffineMap out = AffineMap::get(rank, 0, outExprs, rewriter.getContext());
+  SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(rank), out,
+                                 out};
+  auto generic = rewriter.create<linalg::GenericOp>(
+      loc, TypeRange{valueType, indexType}, op.getInput(),
+      ValueRange{values, indices}, maps, iterators,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        Value v = args[0], best = args[1], bestIndex = args[2];
+        Value i = b.create<arith::IndexCastOp>(
+            l, i64, b.create<linalg::IndexOp>(l, dim));
+        Value earlier =
+            b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, i, bestIndex);
+        Value take;
+        if (isa<FloatType>(element)) {
+          using P = arith::CmpFPredicate;
+          auto cmp = [&](P p, Value x, Value y) {
+            return b.create<arith::CmpFOp>(l, p, x, y);
+          };
+          Value better = cmp(isMax ? P::OGT : P::OLT, v, best);
+          Value tie = cmp(P::OEQ, v, best);
+          Value bestIsNumber = cmp(P::ORD, best, best);
+          Value byValue = b.create<arith::AndIOp>(
+              l, bestIsNumber,
+              b.create<arith::OrIOp>(l, better,
+                                     b.create<arith::AndIOp>(l, tie, earlier)));
+          Value byNan = b.create<arith::AndIOp>(
+              l, cmp(P::UNO, v, v),
+              b.create<arith::OrIOp>(l, bestIsNumber, earlier));
+          take = b.create<arith::OrIOp>(l, byValue, byNan);
+        } else {
+          using P = arith::CmpIPredicate;
+          Value better =
+              b.create<arith::CmpIOp>(l, isMax ? P::sgt : P::slt, v, best);
+          Value tie = b.create<arith::CmpIOp>(l, P::eq, v, best);
+          take = b.create<arith::OrIOp>(
+              l, better, b.create<arith::AndIOp>(l, tie, earlier));
+        }
+        b.create<linalg::YieldOp>(
+            l, ValueRange{b.create<arith::SelectOp>(l, take, v, best),
+                          b.create<arith::SelectOp>(l, take, i, bestIndex)});
+      });
+  return reshapeTo(rewriter, loc, generic.getResult(0), op.getType());
+}
+
+/// kiln.reduce_sum / reduce_max / reduce_min -> linalg.generic reduction
+/// into a fill of the identity (0, -inf / INT64_MIN, +inf / INT64_MAX), then
+/// an expand_shape for keepdim. Float max/min are IEEE 754-2019's (NaN wins,
+/// -0.0 < +0.0), so the result does not depend on the reduction order.
+template <typename ReduceOp, ReduceKind kind>
 struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
   using OpRewritePattern<ReduceOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(ReduceOp op,
                                 PatternRewriter &rewriter) const override {
+    if constexpr (kind != ReduceKind::Sum)
+      if (op.getFirst()) {
+        rewriter.replaceOp(
+            op, lowerFirstExtremum(op, rewriter, kind == ReduceKind::Max));
+        return success();
+      }
     Location loc = op.getLoc();
     RankedTensorType in = tensorType(op.getInput());
     int64_t rank = in.getRank();
@@ -328,15 +502,10 @@ struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
     }
     Type element = in.getElementType();
     auto accType = RankedTensorType::get(shape, element);
-    TypedAttr identity;
-    if (!isMax)
-      identity = cast<TypedAttr>(rewriter.getZeroAttr(element));
-    else if (isa<FloatType>(element))
-      identity = rewriter.getFloatAttr(
-          element, -std::numeric_limits<double>::infinity());
-    else
-      identity =
-          rewriter.getIntegerAttr(element, std::numeric_limits<int64_t>::min());
+    TypedAttr identity =
+        kind == ReduceKind::Sum
+            ? cast<TypedAttr>(rewriter.getZeroAttr(element))
+            : extremumIdentity(rewriter, element, kind == ReduceKind::Max);
     Value init = filledTensor(rewriter, loc, accType, identity);
     SmallVector<AffineMap> maps = {
         rewriter.getMultiDimIdentityMap(rank),
@@ -345,8 +514,10 @@ struct ReduceToGeneric : OpRewritePattern<ReduceOp> {
         loc, TypeRange{accType}, op.getInput(), ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value r;
-          if (isMax)
+          if (kind == ReduceKind::Max)
             r = binary<arith::MaximumFOp, arith::MaxSIOp>(b, l, op, args);
+          else if (kind == ReduceKind::Min)
+            r = binary<arith::MinimumFOp, arith::MinSIOp>(b, l, op, args);
           else
             r = binary<arith::AddFOp, arith::AddIOp>(b, l, op, args);
           b.create<linalg::YieldOp>(l, r);
@@ -570,6 +741,7 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ElementwiseToGeneric<ir::SinOp>>(ctx, unary<math::SinOp>);
   patterns.add<ElementwiseToGeneric<ir::CosOp>>(ctx, unary<math::CosOp>);
   patterns.add<ElementwiseToGeneric<ir::TanhOp>>(ctx, unary<math::TanhOp>);
+  patterns.add<ElementwiseToGeneric<ir::SigmoidOp>>(ctx, sigmoidScalar);
   patterns.add<ElementwiseToGeneric<ir::AddOp>>(
       ctx, binary<arith::AddFOp, arith::AddIOp>);
   patterns.add<ElementwiseToGeneric<ir::SubOp>>(
@@ -587,10 +759,11 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ElementwiseToGeneric<ir::SelectOp>>(ctx, selectScalar);
   patterns.add<ElementwiseToGeneric<ir::CastOp>>(ctx, castScalar);
   patterns.add<ConstantToArith, BroadcastToGeneric, ReshapeToTensor,
-               ReduceToGeneric<ir::ReduceSumOp, false>,
-               ReduceToGeneric<ir::ReduceMaxOp, true>, MatmulToLinalg,
-               TransposeToLinalg, SliceToExtractSlice, PadToTensor,
-               DetachToIdentity, CustomGradientToValues>(ctx);
+               ReduceToGeneric<ir::ReduceSumOp, ReduceKind::Sum>,
+               ReduceToGeneric<ir::ReduceMaxOp, ReduceKind::Max>,
+               ReduceToGeneric<ir::ReduceMinOp, ReduceKind::Min>,
+               MatmulToLinalg, TransposeToLinalg, SliceToExtractSlice,
+               PadToTensor, DetachToIdentity, CustomGradientToValues>(ctx);
 }
 
 } // namespace kiln::codegen

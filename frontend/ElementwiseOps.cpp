@@ -145,8 +145,9 @@ Tensor Tensor::div(const Tensor &other) const {
       BinaryOp::Div, "DivBackward0", *this, other, true, Keep::ForOther,
       Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
+        // PyTorch's rounding order: -g * ((a / b) / b).
         return GradPair{n.needsInputGrad(0) ? g / b : Tensor(),
-                        n.needsInputGrad(1) ? -g * a / (b * b) : Tensor()};
+                        n.needsInputGrad(1) ? -g * ((a / b) / b) : Tensor()};
       });
 }
 
@@ -155,13 +156,15 @@ Tensor Tensor::pow(const Tensor &exponent) const {
       BinaryOp::Pow, "PowBackward1", *this, exponent, false, Keep::Always,
       Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &e) {
+        // PyTorch's masks and rounding order: the base gets 0 where e == 0
+        // (not 0 * inf at a = 0); the exponent g * (a^e * ln a), with 0 for
+        // a^e * ln a where a == 0 and e >= 0.
         Tensor ga, ge;
         if (n.needsInputGrad(0))
-          ge = Tensor(),
-          ga = where(e == 0.0, zeros_like(g), g * e * a.pow(e - 1.0));
+          ga = where(e == 0.0, zeros_like(g), g * (e * a.pow(e - 1.0)));
         if (n.needsInputGrad(1)) {
-          Tensor r = g * a.pow(e) * a.log();
-          ge = where((a == 0.0) & (e >= 0.0), zeros_like(r), r);
+          Tensor r = a.pow(e) * a.log();
+          ge = g * where((a == 0.0) & (e >= 0.0), zeros_like(r), r);
         }
         return GradPair{ga, ge};
       });
@@ -201,13 +204,12 @@ Tensor Tensor::maximum(const Tensor &other) const {
       BinaryOp::Maximum, "MaximumBackward0", *this, other, false, Keep::Always,
       Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        // Ties split the gradient evenly, as PyTorch does.
-        Tensor half = g / 2;
+        // PyTorch's rule: ties split the gradient evenly, the smaller
+        // operand gets 0, and both get all of it where either is NaN.
+        Tensor share = where(a == b, g / 2, g);
         return GradPair{
-            n.needsInputGrad(0) ? where(a > b, g, where(a == b, half, 0.0))
-                                : Tensor(),
-            n.needsInputGrad(1) ? where(b > a, g, where(a == b, half, 0.0))
-                                : Tensor()};
+            n.needsInputGrad(0) ? where(a < b, 0.0, share) : Tensor(),
+            n.needsInputGrad(1) ? where(a > b, 0.0, share) : Tensor()};
       });
 }
 
@@ -216,12 +218,10 @@ Tensor Tensor::minimum(const Tensor &other) const {
       BinaryOp::Minimum, "MinimumBackward0", *this, other, false, Keep::Always,
       Keep::Always,
       [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        Tensor half = g / 2;
+        Tensor share = where(a == b, g / 2, g);
         return GradPair{
-            n.needsInputGrad(0) ? where(a < b, g, where(a == b, half, 0.0))
-                                : Tensor(),
-            n.needsInputGrad(1) ? where(b < a, g, where(a == b, half, 0.0))
-                                : Tensor()};
+            n.needsInputGrad(0) ? where(a > b, 0.0, share) : Tensor(),
+            n.needsInputGrad(1) ? where(a < b, 0.0, share) : Tensor()};
       });
 }
 
@@ -290,7 +290,7 @@ Tensor Tensor::sigmoid() const {
   return unaryWithGrad(UnaryOp::Sigmoid, "SigmoidBackward0", *this, true, false,
                        true,
                        [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         return g * y * (1.0 - y);
+                         return g * (1.0 - y) * y; // PyTorch's order
                        });
 }
 Tensor Tensor::relu() const {

@@ -120,7 +120,9 @@ Tensor sumImpl(const Tensor &self, IntArrayRef dims, bool keepdim,
   return result;
 }
 
-/// max()/min() over everything; ties share the gradient evenly.
+/// max()/min() over everything; ties share the gradient evenly (the NaNs
+/// when the result is NaN), and the others get exactly 0 (PyTorch's
+/// evenly_distribute_backward).
 Tensor extremumAllEager(const Tensor &self, bool isMax) {
   KILN_CHECK(self.numel() > 0, isMax ? "max" : "min",
              "(): Expected reduction dim to be specified for input.numel() == "
@@ -137,8 +139,8 @@ Tensor extremumAllEager(const Tensor &self, bool isMax) {
     size_t si = node->save(self), so = node->save(out, true);
     node->setRule([=](FunctionNode &n, const variable_list &g) {
       Tensor x = n.saved(si), y = n.saved(so);
-      Tensor hit = (x == y).to(x.dtype());
-      return variable_list{hit * (g[0] / hit.sum())};
+      Tensor hit = std::isnan(y.item<double>()) ? x != x : x == y;
+      return variable_list{where(hit, g[0] / hit.sum().to(g[0].dtype()), 0.0)};
     });
     autograd::setHistory(out, node);
   }
@@ -151,13 +153,9 @@ Tensor extremumAll(const Tensor &self, bool isMax) {
     trace::Pause pause;
     result = extremumAllEager(self, isMax);
   }
-  if (auto *r = trace::active()) {
-    if (isMax)
-      traceReduce(*r, trace::Op::ReduceMax, self,
-                  dimList(std::vector<bool>(self.dim(), true)), result);
-    else
-      traceMinAll(*r, self, result);
-  }
+  if (auto *r = trace::active())
+    traceReduce(*r, isMax ? trace::Op::ReduceMax : trace::Op::ReduceMin, self,
+                dimList(std::vector<bool>(self.dim(), true)), result);
   return result;
 }
 
@@ -212,14 +210,12 @@ std::tuple<Tensor, Tensor> extremumDim(const Tensor &self, int64_t dim,
     std::vector<int64_t> keep = self.sizes().vec();
     if (self.dim() > 0)
       keep[d] = 1;
+    // The first extremum along d (attr[1] = {d}), as the index points there.
     int x = r->value(self);
-    if (!isMax)
-      x = r->emit(trace::Op::Neg, {x}, self.sizes(), self.dtype());
-    int v = self.dim() == 0 ? x
-                            : r->emit(trace::Op::ReduceMax, {x}, keep,
-                                      self.dtype(), {d}, {}, {}, 1);
-    if (!isMax)
-      v = r->emit(trace::Op::Neg, {v}, keep, self.dtype());
+    int v = self.dim() == 0
+                ? x
+                : r->emit(isMax ? trace::Op::ReduceMax : trace::Op::ReduceMin,
+                          {x}, keep, self.dtype(), {d}, {d}, {}, 1);
     if (IntArrayRef(keep) != values.sizes())
       v = r->emit(trace::Op::Reshape, {v}, values.sizes(), values.dtype());
     r->bind(values, v);

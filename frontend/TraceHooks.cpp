@@ -45,7 +45,27 @@ void traceBinary(trace::Recorder &r, BinaryOp op, const Tensor &a,
     r.bind(out, isAnd ? select(r, x, y, constant) : select(r, x, constant, y));
     return;
   }
-  int x = operand(r, a, t, shape), y = operand(r, b, t, shape);
+  if (t == kBool && !runtime::isComparison(op)) {
+    // Bool arithmetic is logic (true + true is true); kiln's arithmetic ops
+    // take no i1.
+    int x = operand(r, a, kBool, shape), y = operand(r, b, kBool, shape);
+    int no = r.splat(0, shape, kBool), yes = r.splat(1, shape, kBool);
+    switch (op) {
+    case BinaryOp::Mul:
+    case BinaryOp::Minimum:
+      return r.bind(out, select(r, x, y, no));
+    case BinaryOp::Add:
+    case BinaryOp::Maximum:
+      return r.bind(out, select(r, x, yes, y));
+    case BinaryOp::Pow: // x ^ y: y ? x : true
+      return r.bind(out, select(r, y, x, yes));
+    default:
+      return r.fail("bool arithmetic other than +, *, max, min, pow");
+    }
+  }
+  // Bools compare as 0/1 (kiln.cmp takes no i1).
+  ScalarType compareAs = t == kBool ? kLong : t;
+  int x = operand(r, a, compareAs, shape), y = operand(r, b, compareAs, shape);
   auto compare = [&](Predicate p) { r.bind(out, cmp(r, p, x, y)); };
   switch (op) {
   case BinaryOp::Add:
@@ -85,6 +105,18 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
   IntArrayRef shape = in.sizes();
   ScalarType t = in.dtype();
   auto simple = [&](Op o) { r.bind(out, elementwise(r, o, {x})); };
+  if (!isFloatingType(t) && (op == UnaryOp::Neg || op == UnaryOp::Abs)) {
+    // kiln.neg and kiln.abs are float ops: -x is 0 - x (wrapping, so
+    // -INT64_MIN is INT64_MIN as in PyTorch); |bool| is the bool.
+    if (t == kBool)
+      return r.bind(out, x);
+    int zero = r.splat(0, shape, t);
+    int negated = elementwise(r, Op::Sub, {zero, x});
+    return r.bind(out,
+                  op == UnaryOp::Neg
+                      ? negated
+                      : select(r, cmp(r, Predicate::Lt, x, zero), negated, x));
+  }
   switch (op) {
   case UnaryOp::Neg:
     return simple(Op::Neg);
@@ -102,24 +134,26 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
     return simple(Op::Cos);
   case UnaryOp::Tanh:
     return simple(Op::Tanh);
-  case UnaryOp::Sigmoid: {
-    // 1 / (1 + exp(-x))
-    int one = r.splat(1, shape, t);
-    int e = elementwise(r, Op::Exp, {elementwise(r, Op::Neg, {x})});
-    return r.bind(
-        out, elementwise(r, Op::Div, {one, elementwise(r, Op::Add, {one, e})}));
-  }
+  case UnaryOp::Sigmoid:
+    return simple(Op::Sigmoid);
   case UnaryOp::Relu: {
-    // x > 0 ? x : 0, so that the gradient at 0 is 0 as in PyTorch.
+    // The value is the eager kernel's x < 0 ? 0 : x (NaN and -0.0 pass);
+    // the gradient PyTorch's: 0 where x <= 0, so x = +-0 passes its value
+    // without history.
     int zero = r.splat(0, shape, t);
-    return r.bind(out, select(r, cmp(r, Predicate::Gt, x, zero), x, zero));
+    int zeroes = select(r, cmp(r, Predicate::Le, x, zero),
+                        elementwise(r, Op::Detach, {x}), x);
+    return r.bind(out, select(r, cmp(r, Predicate::Lt, x, zero), zero, zeroes));
   }
   case UnaryOp::Sign: {
     int zero = r.splat(0, shape, t), one = r.splat(1, shape, t),
         minusOne = r.splat(-1, shape, t);
     int negative = select(r, cmp(r, Predicate::Lt, x, zero), minusOne, zero);
-    return r.bind(out,
-                  select(r, cmp(r, Predicate::Gt, x, zero), one, negative));
+    int sign = select(r, cmp(r, Predicate::Gt, x, zero), one, negative);
+    // PyTorch's sign_backward returns zeros, which x's gradient sums (so a
+    // -0.0 from elsewhere becomes +0.0): select(false, x, sign) gives x that
+    // +0.0 and has sign's value.
+    return r.bind(out, select(r, r.splat(0, shape, kBool), x, sign));
   }
   case UnaryOp::LogicalNot: {
     int b = r.cast(x, kBool);
@@ -131,12 +165,26 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
 
 void traceClamp(trace::Recorder &r, const Tensor &in, std::optional<double> lo,
                 std::optional<double> hi, const Tensor &out) {
-  int x = r.value(in);
-  if (lo)
-    x = elementwise(r, Op::Max, {x, r.splat(*lo, in.sizes(), in.dtype())});
-  if (hi)
-    x = elementwise(r, Op::Min, {x, r.splat(*hi, in.sizes(), in.dtype())});
-  r.bind(out, x);
+  // The value is the eager kernel's (x < lo ? lo : x, then hi < y ? hi : y:
+  // NaN and x on a tie pass). The gradient is PyTorch's: g where
+  // lo <= x <= hi (the bounds included, NaN not), else 0. Where that holds
+  // the value is x itself; elsewhere it is taken without history. (kiln.max
+  // and kiln.min would split the gradient at the bounds.)
+  IntArrayRef shape = in.sizes();
+  int x = r.value(in), y = x, inside = -1;
+  if (lo) {
+    int l = r.splat(*lo, shape, in.dtype());
+    y = select(r, cmp(r, Predicate::Lt, y, l), l, y);
+    inside = cmp(r, Predicate::Ge, x, l);
+  }
+  if (hi) {
+    int h = r.splat(*hi, shape, in.dtype());
+    y = select(r, cmp(r, Predicate::Lt, h, y), h, y);
+    int below = cmp(r, Predicate::Le, x, h);
+    inside =
+        inside < 0 ? below : select(r, inside, below, r.splat(0, shape, kBool));
+  }
+  r.bind(out, select(r, inside, x, elementwise(r, Op::Detach, {y})));
 }
 
 void traceSelect(trace::Recorder &r, const Tensor &cond, const Tensor &a,
@@ -161,18 +209,10 @@ void traceReduce(trace::Recorder &r, Op op, const Tensor &in, IntArrayRef dims,
   r.bind(out, v);
 }
 
-void traceMinAll(trace::Recorder &r, const Tensor &in, const Tensor &out) {
-  int x = elementwise(r, Op::Neg, {r.value(in)});
-  std::vector<int64_t> dims;
-  for (int64_t d = 0; d < in.dim(); ++d)
-    dims.push_back(d);
-  int m = r.emit(Op::ReduceMax, {x}, {}, in.dtype(), dims);
-  r.bind(out, elementwise(r, Op::Neg, {m}));
-}
-
 void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
                  const Tensor &out) {
-  // any(x) = max(int64(x != 0)) != 0; all(x) = !any(!x).
+  // any(x) = max(int64(x != 0)) > 0 (the max of nothing is INT64_MIN);
+  // all(x) = !any(!x).
   int x = r.cast(r.value(in), kBool);
   IntArrayRef shape = in.sizes();
   if (isAll)
@@ -181,7 +221,7 @@ void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
   for (int64_t d = 0; d < in.dim(); ++d)
     dims.push_back(d);
   int m = r.emit(Op::ReduceMax, {r.cast(x, kLong)}, {}, kLong, dims);
-  int any = cmp(r, Predicate::Ne, m, r.splat(0, {}, kLong));
+  int any = cmp(r, Predicate::Gt, m, r.splat(0, {}, kLong));
   if (isAll)
     any = select(r, any, r.splat(0, {}, kBool), r.splat(1, {}, kBool));
   r.bind(out, any);
@@ -214,7 +254,13 @@ void traceSlice(trace::Recorder &r, const Tensor &in, int64_t dim,
 
 void traceCat(trace::Recorder &r, TensorList parts, int64_t dim,
               const Tensor &out) {
-  // Each part padded with zeros to the full extent, then summed.
+  // Each part padded to the full extent, then summed. Float parts are
+  // padded with -0.0 (as -pad(-part)): x + -0.0 is x for every x, where
+  // x + 0.0 would turn a -0.0 element into +0.0.
+  bool negativeZeros = isFloatingType(out.dtype());
+  auto neg = [&](int v) {
+    return negativeZeros ? elementwise(r, Op::Neg, {v}) : v;
+  };
   int total = -1;
   int64_t offset = 0;
   for (const Tensor &part : parts) {
@@ -223,8 +269,8 @@ void traceCat(trace::Recorder &r, TensorList parts, int64_t dim,
     low[dim] = offset;
     high[dim] = out.size(dim) - offset - part.size(dim);
     offset += part.size(dim);
-    int p = r.emit(Op::Pad, {r.cast(r.value(part), out.dtype())}, out.sizes(),
-                   out.dtype(), low, high, interior);
+    int p = neg(r.emit(Op::Pad, {neg(r.cast(r.value(part), out.dtype()))},
+                       out.sizes(), out.dtype(), low, high, interior));
     total = total < 0 ? p : elementwise(r, Op::Add, {total, p});
   }
   r.bind(out, total);

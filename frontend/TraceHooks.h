@@ -2,7 +2,7 @@
 //
 // Each function records one eager op into the active trace::Recorder, as
 // kiln primitives: broadcasting and promotion become explicit casts and
-// broadcasts, composite kernels (sigmoid, relu, clamp) their decomposition.
+// broadcasts, composite kernels (relu, clamp) their decomposition.
 // Callers check trace::active() first, so eager runs pay one branch.
 //
 //===----------------------------------------------------------------------===//
@@ -29,8 +29,6 @@ void traceSelect(trace::Recorder &r, const Tensor &cond, const Tensor &a,
 /// out's shape; a mean divides by `divisor`.
 void traceReduce(trace::Recorder &r, trace::Op op, const Tensor &in,
                  IntArrayRef dims, const Tensor &out, double divisor = 1);
-/// out = min over all elements, as -max(-in).
-void traceMinAll(trace::Recorder &r, const Tensor &in, const Tensor &out);
 /// out = any(in) (or all(in)) as a bool scalar.
 void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
                  const Tensor &out);

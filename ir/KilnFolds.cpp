@@ -36,28 +36,36 @@ bool isSplatOf(Attribute attr, double value) {
   return v && *v == value;
 }
 
-/// A splat of `type` holding `value`.
-Attribute makeSplat(Type type, double value) {
-  auto tensor = cast<RankedTensorType>(type);
-  Type element = tensor.getElementType();
-  if (auto f = dyn_cast<FloatType>(element)) {
-    APFloat v(value);
-    bool lost;
-    v.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-    return DenseElementsAttr::get(tensor, v);
-  }
-  return DenseElementsAttr::get(
-      tensor, APInt(element.getIntOrFloatBitWidth(), int64_t(value), true));
+/// The splat of a constant attribute, or null.
+DenseElementsAttr splatOf(Attribute attr) {
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  return dense && dense.isSplat() ? dense : nullptr;
 }
 
-/// Folds op(splat, splat) to a splat.
-template <class Fn>
-OpFoldResult foldSplats(Type type, Attribute lhs, Attribute rhs, Fn fn) {
-  auto a = splatValue(lhs), b = splatValue(rhs);
+/// Folds op(splat, splat) to a splat, computed in the element type itself
+/// (APFloat, or APInt wrapping as the compiled code does) so that int64
+/// values above 2^53 stay exact. `floatFn` or `intFn` may return nullopt to
+/// leave the op alone.
+template <class FloatFn, class IntFn>
+OpFoldResult foldSplats(Type type, Attribute lhs, Attribute rhs,
+                        FloatFn floatFn, IntFn intFn) {
+  DenseElementsAttr a = splatOf(lhs), b = splatOf(rhs);
   if (!a || !b)
     return {};
-  return makeSplat(type, fn(*a, *b));
+  auto tensor = cast<RankedTensorType>(type);
+  if (isa<FloatType>(tensor.getElementType())) {
+    std::optional<APFloat> r =
+        floatFn(a.getSplatValue<APFloat>(), b.getSplatValue<APFloat>());
+    return r ? DenseElementsAttr::get(tensor, *r) : OpFoldResult();
+  }
+  if (tensor.getElementType().isInteger(1))
+    return {}; // bool arithmetic is not integer arithmetic (true + true)
+  std::optional<APInt> r =
+      intFn(a.getSplatValue<APInt>(), b.getSplatValue<APInt>());
+  return r ? DenseElementsAttr::get(tensor, *r) : OpFoldResult();
 }
+
+constexpr auto kRound = APFloat::rmNearestTiesToEven;
 
 } // namespace
 
@@ -68,22 +76,52 @@ OpFoldResult NegOp::fold(FoldAdaptor) {
   return {};
 }
 
-// add(x, 0) -> x; add(0, x) -> x
-OpFoldResult AddOp::fold(FoldAdaptor a) {
-  if (isSplatOf(a.getRhs(), 0))
-    return getLhs();
-  if (isSplatOf(a.getLhs(), 0))
-    return getRhs();
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return x + y; });
+/// Whether adding `attr` leaves every x unchanged: -0.0 for floats (x + +0.0
+/// turns x = -0.0 into +0.0), 0 for integers.
+bool isAdditiveIdentity(Attribute attr) {
+  DenseElementsAttr s = splatOf(attr);
+  if (!s || s.getElementType().isInteger(1))
+    return false;
+  if (isa<FloatType>(s.getElementType())) {
+    APFloat v = s.getSplatValue<APFloat>();
+    return v.isZero() && v.isNegative();
+  }
+  return s.getSplatValue<APInt>().isZero();
 }
 
-// sub(x, 0) -> x
-OpFoldResult SubOp::fold(FoldAdaptor a) {
-  if (isSplatOf(a.getRhs(), 0))
+// add(x, -0.0) -> x; add(-0.0, x) -> x (for integers: 0)
+OpFoldResult AddOp::fold(FoldAdaptor a) {
+  if (isAdditiveIdentity(a.getRhs()))
     return getLhs();
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return x - y; });
+  if (isAdditiveIdentity(a.getLhs()))
+    return getRhs();
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
+        x.add(y, kRound);
+        return x;
+      },
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        return x + y;
+      });
+}
+
+// sub(x, +0.0) -> x (also for x = -0.0; x - -0.0 is not); for integers 0
+OpFoldResult SubOp::fold(FoldAdaptor a) {
+  if (DenseElementsAttr s = splatOf(a.getRhs());
+      s && isSplatOf(s, 0) &&
+      (!isa<FloatType>(s.getElementType()) ||
+       !s.getSplatValue<APFloat>().isNegative()))
+    return getLhs();
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
+        x.subtract(y, kRound);
+        return x;
+      },
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        return x - y;
+      });
 }
 
 // mul(x, 1) -> x; mul(1, x) -> x
@@ -92,18 +130,30 @@ OpFoldResult MulOp::fold(FoldAdaptor a) {
     return getLhs();
   if (isSplatOf(a.getLhs(), 1))
     return getRhs();
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return x * y; });
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
+        x.multiply(y, kRound);
+        return x;
+      },
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        return x * y;
+      });
 }
 
 // div(x, 1) -> x
 OpFoldResult DivOp::fold(FoldAdaptor a) {
   if (isSplatOf(a.getRhs(), 1))
     return getLhs();
-  if (!isa<FloatType>(getType().getElementType()))
-    return {};
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return x / y; });
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
+        x.divide(y, kRound);
+        return x;
+      },
+      [](const APInt &, const APInt &) -> std::optional<APInt> {
+        return std::nullopt; // integer division by zero stays a run-time matter
+      });
 }
 
 // pow(x, 1) -> x
@@ -113,20 +163,33 @@ OpFoldResult PowOp::fold(FoldAdaptor a) {
   return {};
 }
 
-// max(x, x) -> x
+// max(x, x) -> x; max(splat a, splat b) propagates NaN and takes +0.0
+// over -0.0 (IEEE 754-2019 maximum, as the lowering's arith.maximumf)
 OpFoldResult MaxOp::fold(FoldAdaptor a) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return std::fmax(x, y); });
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](const APFloat &x, const APFloat &y) -> std::optional<APFloat> {
+        return llvm::maximum(x, y);
+      },
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        return llvm::APIntOps::smax(x, y);
+      });
 }
 
-// min(x, x) -> x
+// min(x, x) -> x; min(splat a, splat b) as IEEE 754-2019 minimum
 OpFoldResult MinOp::fold(FoldAdaptor a) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldSplats(getType(), a.getLhs(), a.getRhs(),
-                    [](double x, double y) { return std::fmin(x, y); });
+  return foldSplats(
+      getType(), a.getLhs(), a.getRhs(),
+      [](const APFloat &x, const APFloat &y) -> std::optional<APFloat> {
+        return llvm::minimum(x, y);
+      },
+      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
+        return llvm::APIntOps::smin(x, y);
+      });
 }
 
 // cast(x : T to T) -> x
@@ -142,8 +205,8 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 OpFoldResult BroadcastOp::fold(FoldAdaptor a) {
   if (getInput().getType() == getType())
     return getInput();
-  if (auto v = splatValue(a.getInput()))
-    return makeSplat(getType(), *v);
+  if (DenseElementsAttr s = splatOf(a.getInput()))
+    return s.resizeSplat(getType());
   return {};
 }
 
@@ -163,8 +226,8 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor a) {
     getInputMutable().assign(inner.getInput());
     return getResult();
   }
-  if (auto v = splatValue(a.getInput()))
-    return makeSplat(getType(), *v);
+  if (DenseElementsAttr s = splatOf(a.getInput()))
+    return s.resizeSplat(getType());
   return {};
 }
 

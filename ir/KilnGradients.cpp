@@ -102,12 +102,14 @@ void SqrtOp::buildGradients(OpBuilder &b, ValueRange g,
 }
 void AbsOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
-  // d|x| = sign(x): +g where x > 0, -g where x < 0, 0 at 0.
+  // d|x| = g * sign(x) (PyTorch's product: its zero at x = 0 or NaN has
+  // g's sign).
   Grad r = rules(*this, b);
   Value x = getInput(), zero = r.zerosLike(x);
-  out.push_back(
-      r.select(r.cmp(CmpPredicate::gt, x, zero), g[0],
-               r.select(r.cmp(CmpPredicate::lt, x, zero), r.neg(g[0]), zero)));
+  Value sign = r.select(
+      r.cmp(CmpPredicate::gt, x, zero), r.constant(x, 1),
+      r.select(r.cmp(CmpPredicate::lt, x, zero), r.constant(x, -1), zero));
+  out.push_back(r.mul(g[0], sign));
 }
 void SinOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
@@ -118,6 +120,13 @@ void CosOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);
   out.push_back(r.neg(r.mul(g[0], b.create<SinOp>(getLoc(), getInput()))));
+}
+void SigmoidOp::buildGradients(OpBuilder &b, ValueRange g,
+                               SmallVectorImpl<Value> &out) {
+  // g * (1 - y) * y, in PyTorch's order: 0 at x = -inf (y = 0).
+  Grad r = rules(*this, b);
+  Value y = getResult();
+  out.push_back(r.mul(r.mul(g[0], r.sub(r.constant(y, 1), y)), y));
 }
 void TanhOp::buildGradients(OpBuilder &b, ValueRange g,
                             SmallVectorImpl<Value> &out) {
@@ -143,46 +152,52 @@ void MulOp::buildGradients(OpBuilder &b, ValueRange g,
 }
 void DivOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
-  // d(a/b) = g/b, -g*a/b^2
+  // d(a/b) = g/b, -g * ((a/b)/b) (PyTorch's rounding order)
   Grad r = rules(*this, b);
   Value gb = r.div(g[0], getRhs());
-  out.append({gb, r.neg(r.mul(gb, getResult()))});
+  out.append({gb, r.mul(r.neg(g[0]), r.div(getResult(), getRhs()))});
 }
 void PowOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
-  // d(a^e) = g*e*a^(e-1), g*a^e*ln(a) (0 where a == 0)
+  // d(a^e) = g*(e*a^(e-1)), 0 where e == 0 (not 0 * inf at a = 0);
+  // g*(a^e*ln(a)), with 0 for a^e*ln(a) where a == 0 and e >= 0. PyTorch's
+  // masks and rounding order.
   Grad r = rules(*this, b);
   Value a = getLhs(), e = getRhs(), y = getResult();
-  Value em1 = r.sub(e, r.constant(e, 1));
-  Value ga = r.mul(g[0], r.mul(e, b.create<PowOp>(getLoc(), a, em1)));
   Value zero = r.zerosLike(a);
-  Value ge = r.select(r.cmp(CmpPredicate::eq, a, zero), zero,
-                      r.mul(g[0], r.mul(y, b.create<LogOp>(getLoc(), a))));
-  out.append({ga, ge});
+  Value em1 = r.sub(e, r.constant(e, 1));
+  Value ga = r.select(r.cmp(CmpPredicate::eq, e, zero), zero,
+                      r.mul(g[0], r.mul(e, b.create<PowOp>(getLoc(), a, em1))));
+  Value ylog = r.mul(y, b.create<LogOp>(getLoc(), a));
+  Value masked =
+      r.select(r.cmp(CmpPredicate::ge, e, zero),
+               r.select(r.cmp(CmpPredicate::eq, a, zero), zero, ylog), ylog);
+  out.append({ga, r.mul(g[0], masked)});
 }
 namespace {
-/// Gradients of max (or min) of a and c: g goes to the operand that wins
-/// (`wins` compares a with c), split evenly on ties as PyTorch does.
-void extremumGradients(Grad &r, Value a, Value c, Value g, CmpPredicate wins,
-                       CmpPredicate loses, SmallVectorImpl<Value> &out) {
+/// Gradients of max (or min) of a and c, PyTorch's rule: an operand that
+/// loses (`loses` compares a with c) gets 0, ties split g evenly, and
+/// otherwise (it wins, or either is NaN) it gets g.
+void extremumGradients(Grad &r, Value a, Value c, Value g, CmpPredicate loses,
+                       CmpPredicate wins, SmallVectorImpl<Value> &out) {
   Value zero = r.zerosLike(g), half = r.mul(g, r.constant(g, 0.5));
-  Value tie = r.cmp(CmpPredicate::eq, a, c);
-  out.append({r.select(tie, half, r.select(r.cmp(wins, a, c), g, zero)),
-              r.select(tie, half, r.select(r.cmp(loses, a, c), g, zero))});
+  Value share = r.select(r.cmp(CmpPredicate::eq, a, c), half, g);
+  out.append({r.select(r.cmp(loses, a, c), zero, share),
+              r.select(r.cmp(wins, a, c), zero, share)});
 }
 } // namespace
 
 void MaxOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);
-  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::gt,
-                    CmpPredicate::lt, out);
+  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::lt,
+                    CmpPredicate::gt, out);
 }
 void MinOp::buildGradients(OpBuilder &b, ValueRange g,
                            SmallVectorImpl<Value> &out) {
   Grad r = rules(*this, b);
-  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::lt,
-                    CmpPredicate::gt, out);
+  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::gt,
+                    CmpPredicate::lt, out);
 }
 
 // --- Selection and casts
@@ -230,19 +245,65 @@ void ReduceSumOp::buildGradients(OpBuilder &b, ValueRange g,
   Grad r = rules(*this, b);
   out.push_back(expandReduced(r, g[0], getInput(), getDims()));
 }
+namespace {
+/// Gradient of reduce_max/reduce_min `op` (result `y`): to the elements
+/// equal to the extremum (the NaNs when it is NaN), split evenly among them
+/// (PyTorch's max()), or under `first` to the first of them along the
+/// reduced dimension alone (PyTorch's max(dim), whose index points there).
+/// Other elements get exactly 0.
+template <class ExtremumOpT>
+Value extremumGradient(ExtremumOpT op, OpBuilder &b, Value g) {
+  Grad r = rules(op, b);
+  Value x = op.getInput(), y = op.getResult();
+  RankedTensorType in = r.typeOf(x);
+  Value yB = expandReduced(r, y, x, op.getDims());
+  Value hit =
+      r.select(r.cmp(CmpPredicate::ne, yB, yB), r.cmp(CmpPredicate::ne, x, x),
+               r.cmp(CmpPredicate::eq, x, yB));
+  Value zero = r.zerosLike(x);
+  if (!op.getFirst()) {
+    Value ones = r.select(hit, r.constant(x, 1), zero);
+    Value count = b.create<ReduceSumOp>(op.getLoc(), r.typeOf(y), ones,
+                                        op.getDimsAttr(), op.getKeepdimAttr());
+    return r.select(hit, expandReduced(r, r.div(g, count), x, op.getDims()),
+                    zero);
+  }
+  // The first hit along dim d: rank hits by n - i (i their index along d),
+  // whose maximum is the first one's.
+  int64_t d = op.getDims()[0], n = in.getDimSize(d);
+  auto i64 = b.getI64Type();
+  SmallVector<int64_t> rank;
+  for (int64_t i = 0; i < n; ++i)
+    rank.push_back(n - i);
+  auto vector = RankedTensorType::get({n}, i64);
+  SmallVector<int64_t> column(in.getRank(), 1);
+  column[d] = n;
+  Value ranks = r.broadcast(
+      r.reshape(b.create<ConstantOp>(
+                    op.getLoc(), vector,
+                    DenseElementsAttr::get(vector, ArrayRef<int64_t>(rank))),
+                RankedTensorType::get(column, i64)),
+      in.clone(i64));
+  Value candidates =
+      r.select(hit, ranks, splatConstant(b, op.getLoc(), in.clone(i64), 0));
+  SmallVector<int64_t> reduced =
+      *reducedShape(in.getShape(), op.getDims(), false);
+  Value best =
+      b.create<ReduceMaxOp>(op.getLoc(), RankedTensorType::get(reduced, i64),
+                            candidates, op.getDimsAttr(), nullptr, nullptr);
+  Value firstHit = r.cmp(CmpPredicate::eq, candidates,
+                         expandReduced(r, best, candidates, op.getDims()));
+  return r.select(firstHit, expandReduced(r, g, x, op.getDims()), zero);
+}
+} // namespace
+
 void ReduceMaxOp::buildGradients(OpBuilder &b, ValueRange g,
                                  SmallVectorImpl<Value> &out) {
-  // The gradient goes to the maxima, split evenly among ties.
-  Grad r = rules(*this, b);
-  Value x = getInput();
-  Value maxB = expandReduced(r, getResult(), x, getDims());
-  Value hit = r.select(r.cmp(CmpPredicate::eq, x, maxB), r.constant(x, 1),
-                       r.zerosLike(x));
-  auto keep = *reducedShape(r.typeOf(x).getShape(), getDims(), getKeepdim());
-  Value count = b.create<ReduceSumOp>(getLoc(), r.typeOf(x).clone(keep), hit,
-                                      getDimsAttr(), getKeepdimAttr());
-  Value share = expandReduced(r, r.div(g[0], count), x, getDims());
-  out.push_back(r.mul(hit, share));
+  out.push_back(extremumGradient(*this, b, g[0]));
+}
+void ReduceMinOp::buildGradients(OpBuilder &b, ValueRange g,
+                                 SmallVectorImpl<Value> &out) {
+  out.push_back(extremumGradient(*this, b, g[0]));
 }
 /// The traced backward, inlined: the region's ops are cloned with the
 /// result gradients for its arguments. The forward values get none.

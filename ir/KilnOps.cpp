@@ -145,7 +145,21 @@ template <class ReduceOpT> LogicalResult verifyReduce(ReduceOpT op) {
 } // namespace
 
 LogicalResult ReduceSumOp::verify() { return verifyReduce(*this); }
-LogicalResult ReduceMaxOp::verify() { return verifyReduce(*this); }
+namespace {
+/// `first` names one dimension along which the first extremum is taken.
+template <class ExtremumOpT> LogicalResult verifyExtremum(ExtremumOpT op) {
+  if (failed(verifyReduce(op)))
+    return failure();
+  if (op.getFirst() && op.getDims().size() != 1)
+    return op.emitOpError() << "with 'first' expects one reduced dimension "
+                               "but got "
+                            << op.getDims().size();
+  return success();
+}
+} // namespace
+
+LogicalResult ReduceMaxOp::verify() { return verifyExtremum(*this); }
+LogicalResult ReduceMinOp::verify() { return verifyExtremum(*this); }
 
 LogicalResult MatmulOp::verify() {
   ArrayRef<int64_t> a = tensorType(getLhs()).getShape();

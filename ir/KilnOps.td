@@ -34,6 +34,20 @@ def Kiln_AbsOp : Kiln_UnaryOp<"abs", "|x|">;
 def Kiln_SinOp : Kiln_UnaryOp<"sin", "sin(x)">;
 def Kiln_CosOp : Kiln_UnaryOp<"cos", "cos(x)">;
 def Kiln_TanhOp : Kiln_UnaryOp<"tanh", "tanh(x)">;
+def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-x)"> {
+  let description = [{
+    The logistic function `1 / (1 + e^-x)`, computed by that formula (the
+    eager kernel's). One op rather than its decomposition so that the
+    gradient is PyTorch's `g * (1 - y) * y`, which is 0 at `x = -inf`
+    where the decomposition's gradient is NaN.
+
+    Example:
+
+    ```mlir
+    %y = kiln.sigmoid %x : tensor<4xf32>
+    ```
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Elementwise binary
@@ -58,8 +72,19 @@ def Kiln_SubOp : Kiln_BinaryOp<"sub", "lhs - rhs">;
 def Kiln_MulOp : Kiln_BinaryOp<"mul", "lhs * rhs">;
 def Kiln_DivOp : Kiln_BinaryOp<"div", "lhs / rhs">;
 def Kiln_PowOp : Kiln_BinaryOp<"pow", "lhs ^ rhs">;
-def Kiln_MaxOp : Kiln_BinaryOp<"max", "max(lhs, rhs)">;
-def Kiln_MinOp : Kiln_BinaryOp<"min", "min(lhs, rhs)">;
+class Kiln_ExtremumBinaryOp<string mnemonic, string what>
+    : Kiln_BinaryOp<mnemonic, mnemonic # "(lhs, rhs)"> {
+  let description = "PyTorch's `" # what # "`: for floats IEEE 754-2019's "
+      # what # " (NaN if either is NaN; -0.0 < +0.0, whatever the operand "
+      "order). The gradient goes to the operand that wins; ties split it "
+      "evenly, and where either operand is NaN both take all of it (not "
+      "clamp's rule, which the tracer records as selects).\n\n"
+      "Example:\n\n```mlir\n%z = kiln." # mnemonic
+      # " %x, %y : tensor<2x3xf32>\n```";
+}
+
+def Kiln_MaxOp : Kiln_ExtremumBinaryOp<"max", "maximum">;
+def Kiln_MinOp : Kiln_ExtremumBinaryOp<"min", "minimum">;
 
 //===----------------------------------------------------------------------===//
 // Comparison, selection, casts, constants
@@ -172,12 +197,12 @@ def Kiln_BroadcastOp : Kiln_Op<"broadcast", [Pure, Differentiable]> {
   let hasFolder = 1;
 }
 
-class Kiln_ReduceOp<string mnemonic, string what>
+class Kiln_ReduceOp<string mnemonic, string what, string more = "">
     : Kiln_Op<mnemonic, [Pure, Differentiable]> {
   let summary = what # " over dimensions";
   let description = "Reduces the input over `dims` (" # what # "); the "
       "reduced dimensions are dropped, or kept with size 1 under "
-      "`keepdim`.\n\nExample:\n\n```mlir\n%s = kiln." # mnemonic
+      "`keepdim`." # more # "\n\nExample:\n\n```mlir\n%s = kiln." # mnemonic
       # " %x dims [1] : tensor<2x3xf32> -> tensor<2xf32>\n```";
   let arguments = (ins Kiln_NumericTensor:$input, DenseI64ArrayAttr:$dims,
                        UnitAttr:$keepdim);
@@ -190,7 +215,24 @@ class Kiln_ReduceOp<string mnemonic, string what>
 def Kiln_ReduceSumOp : Kiln_ReduceOp<"reduce_sum", "sum"> {
   let hasFolder = 1;
 }
-def Kiln_ReduceMaxOp : Kiln_ReduceOp<"reduce_max", "maximum">;
+class Kiln_ExtremumOp<string mnemonic, string what>
+    : Kiln_ReduceOp<mnemonic, what, " A NaN is the " # what # " of any "
+      "set it is in; -0.0 < +0.0 (IEEE 754-2019 " # what # ").\n\n"
+      "Ties share the gradient evenly (PyTorch's `" # !subst("imum", "", what)
+      # "()`). Under `first` (one reduced dimension only) the result is "
+      "the first element of the dimension that is the " # what # " (the "
+      "first NaN, if any; of tied -0.0 and +0.0 the first), and it alone "
+      "takes the gradient: PyTorch's `" # !subst("imum", "", what)
+      # "(dim)`, which returns that element's index."> {
+  let arguments = (ins Kiln_NumericTensor:$input, DenseI64ArrayAttr:$dims,
+                       UnitAttr:$keepdim, UnitAttr:$first);
+  let assemblyFormat = "$input `dims` $dims (`keepdim` $keepdim^)? "
+                       "(`first` $first^)? attr-dict `:` type($input) `->` "
+                       "type($result)";
+}
+
+def Kiln_ReduceMaxOp : Kiln_ExtremumOp<"reduce_max", "maximum">;
+def Kiln_ReduceMinOp : Kiln_ExtremumOp<"reduce_min", "minimum">;
 
 def Kiln_MatmulOp : Kiln_Op<"matmul", [Pure, Differentiable]> {
   let summary = "matrix product, optionally batched";

@@ -3,6 +3,7 @@
 #include "kiln/runtime/Kernels.h"
 
 #include <cmath>
+#include <limits>
 
 namespace kiln::runtime {
 
@@ -86,16 +87,53 @@ void map2(const StridedView &a, const StridedView &b, const StridedView &out,
   });
 }
 
+/// Integer arithmetic wraps (two's complement), as the compiled code's
+/// arith ops do; signed overflow in C++ would be undefined.
+template <class T, class F> T wrapping(T x, T y, F f) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    using U = std::make_unsigned_t<T>;
+    return static_cast<T>(f(static_cast<U>(x), static_cast<U>(y)));
+  } else {
+    return T(f(x, y));
+  }
+}
+
+/// IEEE 754-2019 maximum (minimum): NaN wins, and +0.0 > -0.0, so that the
+/// result does not depend on operand order (nor a reduction's order).
+template <class T> T maxOf(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y))
+      return std::numeric_limits<T>::quiet_NaN();
+    if (x == y)
+      return std::signbit(x) ? y : x;
+  }
+  return x < y ? y : x;
+}
+template <class T> T minOf(T x, T y) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(x) || std::isnan(y))
+      return std::numeric_limits<T>::quiet_NaN();
+    if (x == y)
+      return std::signbit(x) ? x : y;
+  }
+  return y < x ? y : x;
+}
+
 template <class T> T powOf(T x, T y) {
   if constexpr (std::is_same_v<T, bool>)
     return y ? x : true;
   else if constexpr (std::is_integral_v<T>) {
     if (y < 0)
       return x == 1 ? 1 : (x == -1 ? (y % 2 ? -1 : 1) : 0);
-    T r = 1;
-    for (T e = y; e > 0; --e)
-      r *= x;
-    return r;
+    // Square and multiply, wrapping.
+    using U = std::make_unsigned_t<T>;
+    U r = 1, base = static_cast<U>(x);
+    for (T e = y; e > 0; e >>= 1) {
+      if (e & 1)
+        r *= base;
+      base *= base;
+    }
+    return static_cast<T>(r);
   } else {
     if (y == T(2))
       return x * x;
@@ -108,9 +146,22 @@ void unaryTyped(UnaryOp op, const StridedView &in, const StridedView &out) {
   using F = std::conditional_t<std::is_floating_point_v<T>, T, double>;
   switch (op) {
   case UnaryOp::Neg:
-    return map1<T, T>(in, out, [](T x) { return T(-x); });
+    return map1<T, T>(in, out, [](T x) {
+      if constexpr (std::is_floating_point_v<T>)
+        return T(-x); // -(+0.0) is -0.0, not 0 - x
+      else
+        return wrapping(T(0), x, [](auto p, auto q) { return p - q; });
+    });
   case UnaryOp::Abs:
-    return map1<T, T>(in, out, [](T x) { return x < T(0) ? T(-x) : x; });
+    // fabs for floats: |-0.0| is +0.0.
+    return map1<T, T>(in, out, [](T x) {
+      if constexpr (std::is_floating_point_v<T>)
+        return std::fabs(x);
+      else
+        return x < T(0)
+                   ? wrapping(T(0), x, [](auto p, auto q) { return p - q; })
+                   : x;
+    });
   case UnaryOp::Relu:
     return map1<T, T>(in, out, [](T x) { return x < T(0) ? T(0) : x; });
   case UnaryOp::Sign:
@@ -140,11 +191,17 @@ void binaryTyped(BinaryOp op, const StridedView &a, const StridedView &b,
                  const StridedView &out) {
   switch (op) {
   case BinaryOp::Add:
-    return map2<T, T>(a, b, out, [](T x, T y) { return T(x + y); });
+    return map2<T, T>(a, b, out, [](T x, T y) {
+      return wrapping(x, y, [](auto p, auto q) { return p + q; });
+    });
   case BinaryOp::Sub:
-    return map2<T, T>(a, b, out, [](T x, T y) { return T(x - y); });
+    return map2<T, T>(a, b, out, [](T x, T y) {
+      return wrapping(x, y, [](auto p, auto q) { return p - q; });
+    });
   case BinaryOp::Mul:
-    return map2<T, T>(a, b, out, [](T x, T y) { return T(x * y); });
+    return map2<T, T>(a, b, out, [](T x, T y) {
+      return wrapping(x, y, [](auto p, auto q) { return p * q; });
+    });
   case BinaryOp::Div:
     return map2<T, T>(a, b, out, [](T x, T y) {
       if constexpr (std::is_integral_v<T>)
@@ -155,21 +212,12 @@ void binaryTyped(BinaryOp op, const StridedView &a, const StridedView &b,
   case BinaryOp::Pow:
     return map2<T, T>(a, b, out, [](T x, T y) { return powOf<T>(x, y); });
   case BinaryOp::Maximum:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      if constexpr (std::is_floating_point_v<T>)
-        if (std::isnan(x) || std::isnan(y))
-          return T(NAN);
-      return x < y ? y : x;
-    });
+    return map2<T, T>(a, b, out, [](T x, T y) { return maxOf(x, y); });
   case BinaryOp::Minimum:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      if constexpr (std::is_floating_point_v<T>)
-        if (std::isnan(x) || std::isnan(y))
-          return T(NAN);
-      return y < x ? y : x;
-    });
+    return map2<T, T>(a, b, out, [](T x, T y) { return minOf(x, y); });
   case BinaryOp::ThresholdGrad:
-    return map2<T, T>(a, b, out, [](T g, T x) { return x > T(0) ? g : T(0); });
+    // PyTorch's threshold_backward: 0 where x <= 0; a NaN x passes g.
+    return map2<T, T>(a, b, out, [](T g, T x) { return x <= T(0) ? T(0) : g; });
   case BinaryOp::Eq:
     return map2<T, bool>(a, b, out, [](T x, T y) { return x == y; });
   case BinaryOp::Ne:
@@ -196,7 +244,7 @@ void copy(const StridedView &src, const StridedView &dst) {
     using D = decltype(d);
     dispatchType(src.dtype, [&](auto s) {
       using S = decltype(s);
-      map1<S, D>(src, dst, [](S x) { return static_cast<D>(x); });
+      map1<S, D>(src, dst, [](S x) { return convertValue<D>(x); });
     });
   });
 }
@@ -204,7 +252,7 @@ void copy(const StridedView &src, const StridedView &dst) {
 void fill(const StridedView &dst, double value) {
   dispatchType(dst.dtype, [&](auto d) {
     using D = decltype(d);
-    D v = static_cast<D>(value);
+    D v = convertValue<D>(value);
     forEachRow<1>(dst.sizes, {&dst}, [&](auto p, auto s, int64_t n) {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<D *>(p[0] + i * s[0]) = v;

@@ -95,20 +95,33 @@ void reduceTyped(ReduceOp op, const StridedView &in,
                       : Acc(*reinterpret_cast<const T *>(p[0] + i * s[0]));
         switch (op) {
         case ReduceOp::Sum:
-          acc += v;
+          if constexpr (std::is_integral_v<Acc>) // wraps, as compiled code
+            acc = Acc(std::make_unsigned_t<Acc>(acc) +
+                      std::make_unsigned_t<Acc>(v));
+          else
+            acc += v;
           break;
         case ReduceOp::Prod:
           acc *= v;
           break;
+        // IEEE 754-2019 maximum/minimum: NaN wins (below), +0.0 > -0.0,
+        // so the result does not depend on the order (the compiled
+        // reduction's arith.maximumf/minimumf).
         case ReduceOp::Max:
-          if constexpr (std::is_floating_point_v<Acc>)
+          if constexpr (std::is_floating_point_v<Acc>) {
             sawNan |= std::isnan(v);
-          acc = v > acc ? v : acc;
+            acc = v > acc || (v == acc && !std::signbit(v)) ? v : acc;
+          } else {
+            acc = v > acc ? v : acc;
+          }
           break;
         case ReduceOp::Min:
-          if constexpr (std::is_floating_point_v<Acc>)
+          if constexpr (std::is_floating_point_v<Acc>) {
             sawNan |= std::isnan(v);
-          acc = v < acc ? v : acc;
+            acc = v < acc || (v == acc && std::signbit(v)) ? v : acc;
+          } else {
+            acc = v < acc ? v : acc;
+          }
           break;
         }
       }

@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 namespace kiln {
 namespace detail {
@@ -108,15 +109,19 @@ std::string whereFrom(mlir::MLIRContext &context,
 }
 
 /// The part of the cache key that comes from the tensor arguments and the
-/// global modes.
+/// global modes (built by hand: this runs on every call).
 std::string inputKey(const variable_list &inputs) {
-  std::ostringstream os;
-  os << (GradMode::is_enabled() ? "grad;" : "nograd;");
+  std::string key = GradMode::is_enabled() ? "grad;" : "nograd;";
   for (const Tensor &t : inputs) {
-    os << toString(t.dtype()) << t.sizes() << (t.requires_grad() ? "g" : "")
-       << ";";
+    key += toString(t.dtype());
+    key += '[';
+    for (int64_t s : t.sizes()) {
+      key += std::to_string(s);
+      key += ',';
+    }
+    key += t.requires_grad() ? "]g;" : "];";
   }
-  return os.str();
+  return key;
 }
 
 /// The captured tensor each state write targets.
@@ -205,9 +210,11 @@ struct CompiledFunction::Impl {
   /// (its cache, the captured tensors it updates).
   std::mutex mutex;
   /// Specializations per key, most recently used first.
-  std::map<std::string, std::vector<std::unique_ptr<Specialization>>> cache;
+  std::unordered_map<std::string,
+                     std::vector<std::unique_ptr<Specialization>>>
+      cache;
   /// Keys whose traces cannot be compiled: they run eagerly.
-  std::map<std::string, std::string> eagerOnly;
+  std::unordered_map<std::string, std::string> eagerOnly;
   /// Per key, why its last call found no specialization, and how often
   /// each reason made it re-trace.
   std::map<std::string, std::string> lastMiss;
@@ -228,18 +235,15 @@ struct CompiledFunction::Impl {
     return where.empty() ? what : what + " (at " + where + ")";
   }
 
-  /// The captured tensors as this call sees them; empty with `why` set
-  /// when one of them no longer is what the trace read. `permanent` says
-  /// that the specialization can never hold again.
-  variable_list resolveCaptured(Specialization &spec, std::string &why,
-                                bool &permanent) {
+  /// Appends the captured tensors as this call sees them to `out`; false
+  /// with `why` set when one of them no longer is what the trace read.
+  /// `permanent` says that the specialization can never hold again.
+  bool resolveCaptured(Specialization &spec, variable_list &out,
+                       std::string &why, bool &permanent) {
     const trace::Graph &g = spec.graph;
-    variable_list out;
-    out.reserve(g.captured.size());
     for (size_t j = 0; j < g.captured.size(); ++j) {
       const CapturedCheck &c = spec.checks[j];
       const Tensor &t = g.captured[j].first;
-      std::ostringstream os;
       if (c.kind == CapturedCheck::Scalar) {
         out.push_back(t);
         continue;
@@ -250,36 +254,33 @@ struct CompiledFunction::Impl {
         if (!grad.defined() || grad.sizes() != IntArrayRef(c.sizes) ||
             grad.dtype() != c.dtype) {
           why = "a parameter's .grad changed shape or type";
-          return {};
+          return false;
         }
         out.push_back(grad);
         continue;
       }
+      const char *problem = nullptr;
       if (t.impl().rebinds != c.rebinds ||
           t.getIntrusivePtr().use_count() <= c.ownRefs) {
-        os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
-           << " was replaced by another tensor (or freed)";
-        why = located(os.str(), g.capturedAt[j]);
+        problem = " was replaced by another tensor (or freed)";
         permanent = true;
-        return {};
+      } else if (t.impl().requiresGrad != c.requiresGrad) {
+        problem = c.requiresGrad ? " has requires_grad=false now"
+                                 : " has requires_grad=true now";
+      } else if (t.sizes() != IntArrayRef(c.sizes) || t.dtype() != c.dtype ||
+                 t.strides() != IntArrayRef(c.strides)) {
+        problem = " changed shape, type or strides";
       }
-      if (t.impl().requiresGrad != c.requiresGrad) {
+      if (problem) {
+        std::ostringstream os;
         os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
-           << " has requires_grad=" << (c.requiresGrad ? "false" : "true")
-           << " now";
+           << problem;
         why = located(os.str(), g.capturedAt[j]);
-        return {};
-      }
-      if (t.sizes() != IntArrayRef(c.sizes) || t.dtype() != c.dtype ||
-          t.strides() != IntArrayRef(c.strides)) {
-        os << "captured tensor " << toString(c.dtype) << IntArrayRef(c.sizes)
-           << " changed shape, type or strides";
-        why = located(os.str(), g.capturedAt[j]);
-        return {};
+        return false;
       }
       out.push_back(t);
     }
-    return out;
+    return true;
   }
 
   /// The user's results of a compiled call: new tensors, or the objects
@@ -331,9 +332,13 @@ struct CompiledFunction::Impl {
         why = located(guard.description, guard.callers);
         return false;
       }
-    variable_list captured = resolveCaptured(spec, why, permanent);
-    if (captured.size() != g.captured.size())
+    const size_t numInputs = inputs.size();
+    variable_list args;
+    args.reserve(numInputs + g.captured.size());
+    args.insert(args.end(), inputs.begin(), inputs.end());
+    if (!resolveCaptured(spec, args, why, permanent))
       return false;
+    const Tensor *captured = args.data() + numInputs;
     // Arguments sharing memory with state the step writes (the trace saw
     // them apart) make a new specialization, which runs eagerly.
     for (const Tensor &input : inputs)
@@ -358,8 +363,6 @@ struct CompiledFunction::Impl {
     }
     for (const trace::ScalarInput &s : g.scalarInputs)
       *captured[s.captured].data_ptr<double>() = s.read();
-    variable_list args = inputs;
-    args.insert(args.end(), captured.begin(), captured.end());
     variable_list out = (*spec.code)(args);
     const codegen::ResultLayout &l = spec.layout;
     size_t hostBase = l.outputs + l.stateWrites + l.gradSlots;

@@ -134,6 +134,7 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
             KILN_UNARY(Sin, SinOp)
             KILN_UNARY(Cos, CosOp)
             KILN_UNARY(Tanh, TanhOp)
+            KILN_UNARY(Sigmoid, SigmoidOp)
             KILN_UNARY(Detach, DetachOp)
 #undef KILN_UNARY
 #define KILN_BINARY(OP, CLASS)                                                 \
@@ -169,9 +170,16 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
             result = b.create<ir::ReduceSumOp>(
                 at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr);
             break;
+          // A non-empty attr[1] marks max/min(dim): the first extremum.
           case Op::ReduceMax:
             result = b.create<ir::ReduceMaxOp>(
-                at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr);
+                at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr,
+                n.attr[1].empty() ? nullptr : b.getUnitAttr());
+            break;
+          case Op::ReduceMin:
+            result = b.create<ir::ReduceMinOp>(
+                at, type, in(0), ints(0), n.flag ? b.getUnitAttr() : nullptr,
+                n.attr[1].empty() ? nullptr : b.getUnitAttr());
             break;
           case Op::Matmul:
             result = b.create<ir::MatmulOp>(at, type, in(0), in(1));

@@ -73,10 +73,11 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-/// Splits call arguments into tensors and a key of the static ones.
-inline void collectArgs(variable_list &, std::ostringstream &) {}
+/// Splits call arguments into tensors and a key of the static ones (built
+/// by hand: this runs on every call).
+inline void collectArgs(variable_list &, std::string &) {}
 template <class A, class... Rest>
-void collectArgs(variable_list &tensors, std::ostringstream &key, const A &a,
+void collectArgs(variable_list &tensors, std::string &key, const A &a,
                  const Rest &...rest) {
   using T = std::decay_t<A>;
   if constexpr (std::is_same_v<T, Tensor>) {
@@ -85,12 +86,18 @@ void collectArgs(variable_list &tensors, std::ostringstream &key, const A &a,
     // By exact bits: 1234567.0 and 1234568.0, 0.0 and -0.0 differ.
     unsigned char bytes[sizeof(T)];
     std::memcpy(bytes, &a, sizeof(T));
-    key << typeid(T).name() << ':' << std::hex;
-    for (unsigned char b : bytes)
-      key << int(b) << '.';
-    key << std::dec << ';';
+    key += typeid(T).name();
+    key += ':';
+    for (unsigned char b : bytes) {
+      key += "0123456789abcdef"[b >> 4];
+      key += "0123456789abcdef"[b & 15];
+    }
+    key += ';';
   } else if constexpr (std::is_arithmetic_v<T>) {
-    key << typeid(T).name() << ':' << +a << ';';
+    key += typeid(T).name();
+    key += ':';
+    key += std::to_string(+a);
+    key += ';';
   } else {
     static_assert(std::is_same_v<T, Tensor> || std::is_arithmetic_v<T>,
                   "kiln::compile: arguments must be Tensors or arithmetic "
@@ -134,15 +141,15 @@ public:
   template <class... Args> auto operator()(Args &&...args) {
     using R = std::decay_t<std::invoke_result_t<F &, Args...>>;
     variable_list tensors;
-    std::ostringstream key;
+    std::string key;
     detail::collectArgs(tensors, key, args...);
     if constexpr (std::is_void_v<R>) {
-      engine_->call(tensors, key.str(), [&] {
+      engine_->call(tensors, key, [&] {
         f_(args...);
         return variable_list{};
       });
     } else {
-      variable_list out = engine_->call(tensors, key.str(), [&] {
+      variable_list out = engine_->call(tensors, key, [&] {
         return detail::ResultAdapter<R>::toList(f_(args...));
       });
       return detail::ResultAdapter<R>::fromList(out);

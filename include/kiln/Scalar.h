@@ -33,7 +33,9 @@ public:
 
   double toDouble() const { return d_; }
   float toFloat() const { return static_cast<float>(d_); }
-  int64_t toLong() const { return type_ == kDouble ? int64_t(d_) : i_; }
+  int64_t toLong() const {
+    return type_ == kDouble ? convertValue<int64_t>(d_) : i_;
+  }
   int toInt() const { return static_cast<int>(toLong()); }
   bool toBool() const { return type_ == kDouble ? d_ != 0 : i_ != 0; }
   template <class T> T to() const {

@@ -13,8 +13,12 @@
 // CHECK: math.sin
 // CHECK: math.cos
 // CHECK: math.tanh
+// CHECK: %[[NEG:.+]] = arith.negf
+// CHECK: %[[EXP:.+]] = math.exp %[[NEG]]
+// CHECK: %[[DEN:.+]] = arith.addf %[[EXP]], %[[ONE:[^ ]+]] : f32
+// CHECK: arith.divf %[[ONE]], %[[DEN]]
 // CHECK-NOT: kiln.
-func.func @unary(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
+func.func @unary(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
   %0 = kiln.neg %x : tensor<4xf32>
   %1 = kiln.exp %x : tensor<4xf32>
   %2 = kiln.log %x : tensor<4xf32>
@@ -23,28 +27,33 @@ func.func @unary(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf
   %5 = kiln.sin %x : tensor<4xf32>
   %6 = kiln.cos %x : tensor<4xf32>
   %7 = kiln.tanh %x : tensor<4xf32>
-  return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
+  %8 = kiln.sigmoid %x : tensor<4xf32>
+  return %0, %1, %2, %3, %4, %5, %6, %7, %8 : tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>
 }
 
 // -----
 
-// Float and integer forms of the binary ops (integer division truncates,
-// integer powers go through f64).
+// Float and integer forms of the binary ops (integer division truncates;
+// float x^2 is x * x as in the eager kernel; integer powers square and
+// multiply in a loop, wrapping).
 // CHECK-LABEL: func @binary
 // CHECK: arith.addf
 // CHECK: arith.subf
 // CHECK: arith.mulf
 // CHECK: arith.divf
-// CHECK: math.powf
+// CHECK: %[[SQ:.+]] = arith.cmpf oeq, %{{.+}}, %cst
+// CHECK: %[[XX:.+]] = arith.mulf %[[IN:.+]], %[[IN]]
+// CHECK: %[[POW:.+]] = math.powf
+// CHECK: arith.select %[[SQ]], %[[XX]], %[[POW]]
 // CHECK: arith.maximumf
 // CHECK: arith.minimumf
 // CHECK: arith.addi
 // CHECK: arith.subi
 // CHECK: arith.muli
 // CHECK: arith.divsi
-// CHECK: arith.sitofp
-// CHECK: math.powf
-// CHECK: arith.fptosi
+// CHECK: scf.while
+// CHECK: arith.muli
+// CHECK: arith.shrui
 // CHECK: arith.maxsi
 // CHECK: arith.minsi
 func.func @binary(%x: tensor<2xf64>, %y: tensor<2xf64>, %i: tensor<2xi64>, %j: tensor<2xi64>) -> (tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>) {
@@ -94,10 +103,19 @@ func.func @compare_select(%x: tensor<3xf32>, %y: tensor<3xf32>, %i: tensor<3xi64
 // -----
 
 // Bools convert as 0/1 (unsigned), anything converts to bool as != 0.
+// NaN and floats out of int64's range become INT64_MIN (fptosi's poison
+// is never selected).
 // CHECK-LABEL: func @casts
+// CHECK-DAG: %[[MIN:.+]] = arith.constant -9223372036854775808 : i64
+// CHECK-DAG: %[[LO:.+]] = arith.constant -9.22337203E+18 : f32
+// CHECK-DAG: %[[HI:.+]] = arith.constant 9.22337203E+18 : f32
 // CHECK: arith.extf %{{.+}} : f32 to f64
 // CHECK: arith.truncf %{{.+}} : f64 to f32
-// CHECK: arith.fptosi %{{.+}} : f32 to i64
+// CHECK: %[[GE:.+]] = arith.cmpf oge, %[[X:.+]], %[[LO]] : f32
+// CHECK: %[[LT:.+]] = arith.cmpf olt, %[[X]], %[[HI]] : f32
+// CHECK: %[[IN:.+]] = arith.andi %[[GE]], %[[LT]] : i1
+// CHECK: %[[I:.+]] = arith.fptosi %[[X]] : f32 to i64
+// CHECK: arith.select %[[IN]], %[[I]], %[[MIN]] : i64
 // CHECK: arith.sitofp %{{.+}} : i64 to f32
 // CHECK: arith.uitofp %{{.+}} : i1 to f32
 // CHECK: arith.extui %{{.+}} : i1 to i64
@@ -155,17 +173,44 @@ func.func @broadcast(%x: tensor<1x4xf32>) -> tensor<2x3x4xf32> {
 // CHECK: tensor.expand_shape %[[SUM]] {{\[\[}}0, 1, 2]] output_shape [1, 3, 1] : tensor<3xf32> into tensor<1x3x1xf32>
 // CHECK: linalg.fill ins(%[[NINF]] : f32)
 // CHECK: arith.maximumf
+// CHECK: linalg.fill ins(%{{.+}} : f32)
+// CHECK: arith.minimumf
 // CHECK: func @reduce_int
-// CHECK: arith.constant -9223372036854775808 : i64
+// CHECK-DAG: arith.constant -9223372036854775808 : i64
+// CHECK-DAG: arith.constant 9223372036854775807 : i64
 // CHECK: arith.maxsi
-func.func @reduce(%x: tensor<2x3x4xf32>) -> (tensor<1x3x1xf32>, tensor<f32>) {
+// CHECK: arith.minsi
+func.func @reduce(%x: tensor<2x3x4xf32>) -> (tensor<1x3x1xf32>, tensor<f32>, tensor<3xf32>) {
   %0 = kiln.reduce_sum %x dims [0, -1] keepdim : tensor<2x3x4xf32> -> tensor<1x3x1xf32>
   %1 = kiln.reduce_max %x dims [0, 1, 2] : tensor<2x3x4xf32> -> tensor<f32>
-  return %0, %1 : tensor<1x3x1xf32>, tensor<f32>
+  %2 = kiln.reduce_min %x dims [0, 2] : tensor<2x3x4xf32> -> tensor<3xf32>
+  return %0, %1, %2 : tensor<1x3x1xf32>, tensor<f32>, tensor<3xf32>
 }
-func.func @reduce_int(%x: tensor<5xi64>) -> tensor<i64> {
+func.func @reduce_int(%x: tensor<5xi64>) -> (tensor<i64>, tensor<i64>) {
   %0 = kiln.reduce_max %x dims [0] : tensor<5xi64> -> tensor<i64>
-  return %0 : tensor<i64>
+  %1 = kiln.reduce_min %x dims [0] : tensor<5xi64> -> tensor<i64>
+  return %0, %1 : tensor<i64>, tensor<i64>
+}
+
+// -----
+
+// `first`: the extremum with its index; an element replaces the
+// accumulator when better, tied with a lower index, or the first NaN.
+// CHECK-LABEL: func @reduce_first
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[ROWS:.+]], #[[ROWS]]], iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<2x3xf32>) outs(%{{.+}}, %{{.+}} : tensor<2xf32>, tensor<2xi64>)
+// CHECK: ^bb0(%[[V:.+]]: f32, %[[BEST:.+]]: f32, %[[BI:.+]]: i64):
+// CHECK: %[[I:.+]] = linalg.index 1 : index
+// CHECK: arith.index_cast %[[I]] : index to i64
+// CHECK: arith.cmpf ogt, %[[V]], %[[BEST]]
+// CHECK: arith.cmpf oeq, %[[V]], %[[BEST]]
+// CHECK: arith.cmpf ord, %[[BEST]], %[[BEST]]
+// CHECK: arith.cmpf uno, %[[V]], %[[V]]
+// CHECK: linalg.yield
+// CHECK: arith.cmpf olt
+func.func @reduce_first(%x: tensor<2x3xf32>) -> (tensor<2xf32>, tensor<2x1xf32>) {
+  %0 = kiln.reduce_max %x dims [1] first : tensor<2x3xf32> -> tensor<2xf32>
+  %1 = kiln.reduce_min %x dims [1] keepdim first : tensor<2x3xf32> -> tensor<2x1xf32>
+  return %0, %1 : tensor<2xf32>, tensor<2x1xf32>
 }
 
 // -----

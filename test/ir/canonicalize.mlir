@@ -12,25 +12,41 @@ func.func @neg_neg(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
-// add(x, 0) -> x; add(0, x) -> x
+// add(x, -0.0) -> x; add(-0.0, x) -> x; add(i, 0) -> i for integers
 // CHECK-LABEL: func @add_zero
-// CHECK-NEXT: return %arg0, %arg0
-func.func @add_zero(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-  %z = kiln.constant dense<0.0> : tensor<4xf32>
+// CHECK-NEXT: return %arg0, %arg0, %arg1
+func.func @add_zero(%x: tensor<4xf32>, %i: tensor<4xi64>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xi64>) {
+  %z = kiln.constant dense<-0.0> : tensor<4xf32>
   %0 = kiln.add %x, %z : tensor<4xf32>
   %1 = kiln.add %z, %x : tensor<4xf32>
-  return %0, %1 : tensor<4xf32>, tensor<4xf32>
+  %c = kiln.constant dense<0> : tensor<4xi64>
+  %2 = kiln.add %i, %c : tensor<4xi64>
+  return %0, %1, %2 : tensor<4xf32>, tensor<4xf32>, tensor<4xi64>
 }
 
 // -----
 
-// sub(x, 0) -> x
+// add(x, +0.0) stays: x = -0.0 gives +0.0
+// CHECK-LABEL: func @add_positive_zero
+// CHECK: kiln.add
+func.func @add_positive_zero(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %z = kiln.constant dense<0.0> : tensor<4xf32>
+  %0 = kiln.add %x, %z : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// sub(x, +0.0) -> x (also for x = -0.0); sub(x, -0.0) stays
 // CHECK-LABEL: func @sub_zero
-// CHECK-NEXT: return %arg0
-func.func @sub_zero(%x: tensor<4xf32>) -> tensor<4xf32> {
+// CHECK: %[[S:.+]] = kiln.sub %arg0, %{{.+}}
+// CHECK-NEXT: return %arg0, %[[S]]
+func.func @sub_zero(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %z = kiln.constant dense<0.0> : tensor<4xf32>
   %0 = kiln.sub %x, %z : tensor<4xf32>
-  return %0 : tensor<4xf32>
+  %n = kiln.constant dense<-0.0> : tensor<4xf32>
+  %1 = kiln.sub %x, %n : tensor<4xf32>
+  return %0, %1 : tensor<4xf32>, tensor<4xf32>
 }
 
 // -----
@@ -155,4 +171,54 @@ func.func @reduce_none_detach(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32
   %1 = kiln.detach %x : tensor<4xf32>
   %2 = kiln.detach %1 : tensor<4xf32>
   return %0, %2 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// max/min(splat a, splat b) propagate NaN and order -0.0 < +0.0 (IEEE
+// 754-2019, as arith.maximumf/minimumf): max(nan, 1) = nan,
+// min(1, nan) = nan, max(-0.0, 0.0) = 0.0, min(0.0, -0.0) = -0.0
+// CHECK-LABEL: func @splat_max_min_special
+// CHECK-DAG: %[[NAN:.+]] = kiln.constant dense<0x7FC00000> : tensor<2xf32>
+// CHECK-DAG: %[[PZ:.+]] = kiln.constant dense<0.000000e+00> : tensor<2xf32>
+// CHECK-DAG: %[[NZ:.+]] = kiln.constant dense<-0.000000e+00> : tensor<2xf32>
+// CHECK: return %[[NAN]], %[[NAN]], %[[PZ]], %[[NZ]]
+func.func @splat_max_min_special() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) {
+  %nan = kiln.constant dense<0x7FC00000> : tensor<2xf32>
+  %one = kiln.constant dense<1.0> : tensor<2xf32>
+  %pz = kiln.constant dense<0.0> : tensor<2xf32>
+  %nz = kiln.constant dense<-0.0> : tensor<2xf32>
+  %0 = kiln.max %nan, %one : tensor<2xf32>
+  %1 = kiln.min %one, %nan : tensor<2xf32>
+  %2 = kiln.max %nz, %pz : tensor<2xf32>
+  %3 = kiln.min %pz, %nz : tensor<2xf32>
+  return %0, %1, %2, %3 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+// int64 splats fold in int64 (wrapping), not through double:
+// 2^53 + 1 + 1 = 9007199254740994, (2^53 + 1) * 3 = 27021597764222979,
+// (2^62) * 4 wraps to 0, max(2^53 + 1, 2^53) = 9007199254740993,
+// broadcast keeps 2^53 + 1
+// CHECK-LABEL: func @splat_int64
+// CHECK-DAG: %[[A:.+]] = kiln.constant dense<9007199254740994> : tensor<2xi64>
+// CHECK-DAG: %[[M:.+]] = kiln.constant dense<27021597764222979> : tensor<2xi64>
+// CHECK-DAG: %[[W:.+]] = kiln.constant dense<0> : tensor<2xi64>
+// CHECK-DAG: %[[X:.+]] = kiln.constant dense<9007199254740993> : tensor<2xi64>
+// CHECK-DAG: %[[B:.+]] = kiln.constant dense<9007199254740993> : tensor<3x2xi64>
+// CHECK: return %[[A]], %[[M]], %[[W]], %[[X]], %[[B]]
+func.func @splat_int64() -> (tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<3x2xi64>) {
+  %big = kiln.constant dense<9007199254740993> : tensor<2xi64>
+  %p53 = kiln.constant dense<9007199254740992> : tensor<2xi64>
+  %one = kiln.constant dense<1> : tensor<2xi64>
+  %three = kiln.constant dense<3> : tensor<2xi64>
+  %four = kiln.constant dense<4> : tensor<2xi64>
+  %p62 = kiln.constant dense<4611686018427387904> : tensor<2xi64>
+  %0 = kiln.add %big, %one : tensor<2xi64>
+  %1 = kiln.mul %big, %three : tensor<2xi64>
+  %2 = kiln.mul %p62, %four : tensor<2xi64>
+  %3 = kiln.max %big, %p53 : tensor<2xi64>
+  %4 = kiln.broadcast %big : tensor<2xi64> to tensor<3x2xi64>
+  return %0, %1, %2, %3, %4 : tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<3x2xi64>
 }

@@ -89,6 +89,14 @@ func.func @reduce_repeated_dims(%a: tensor<2x3xf32>) {
 
 // -----
 
+func.func @reduce_first_two_dims(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{with 'first' expects one reduced dimension but got 2}}
+  %0 = kiln.reduce_min %a dims [0, 1] first : tensor<2x3xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
 func.func @reduce_result(%a: tensor<2x3xf32>) {
   // expected-error @+1 {{expects result shape [2] but got [3]}}
   %0 = kiln.reduce_sum %a dims [1] : tensor<2x3xf32> -> tensor<3xf32>

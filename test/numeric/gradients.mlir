@@ -6,6 +6,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sin --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=cos --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=tanh --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sigmoid --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=abs --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=log --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sqrt --fd-check | FileCheck %s
@@ -20,6 +21,8 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=broadcast --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_sum --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_max --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_min --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_max_first --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=matmul --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=bmm --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reshape --fd-check | FileCheck %s
@@ -31,6 +34,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sin --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=cos --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=tanh --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sigmoid --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=abs --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=log --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sqrt --fd-check --backend=jit | FileCheck %s
@@ -45,6 +49,8 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=broadcast --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_sum --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_max --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_min --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_max_first --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=matmul --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=bmm --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reshape --fd-check --backend=jit | FileCheck %s
@@ -88,6 +94,14 @@ func.func @cos(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor
 
 func.func @tanh(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>) {
   %out = kiln.tanh %x : tensor<2x3xf64>
+  %weighted = kiln.mul %out, %w : tensor<2x3xf64>
+  %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>
+  return %loss, %g#0, %g#1 : tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>
+}
+
+func.func @sigmoid(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>) {
+  %out = kiln.sigmoid %x : tensor<2x3xf64>
   %weighted = kiln.mul %out, %w : tensor<2x3xf64>
   %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
   %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>
@@ -217,6 +231,22 @@ func.func @reduce_max(%x: tensor<2x3xf64>, %w: tensor<3xf64>) -> (tensor<f64>, t
   %loss = kiln.reduce_sum %weighted dims [0] : tensor<3xf64> -> tensor<f64>
   %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<3xf64>
   return %loss, %g#0, %g#1 : tensor<f64>, tensor<2x3xf64>, tensor<3xf64>
+}
+
+func.func @reduce_min(%x: tensor<2x3xf64>, %w: tensor<2xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2xf64>) {
+  %out = kiln.reduce_min %x dims [1] : tensor<2x3xf64> -> tensor<2xf64>
+  %weighted = kiln.mul %out, %w : tensor<2xf64>
+  %loss = kiln.reduce_sum %weighted dims [0] : tensor<2xf64> -> tensor<f64>
+  %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2xf64>
+  return %loss, %g#0, %g#1 : tensor<f64>, tensor<2x3xf64>, tensor<2xf64>
+}
+
+func.func @reduce_max_first(%x: tensor<2x3xf64>, %w: tensor<2x1xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x1xf64>) {
+  %out = kiln.reduce_max %x dims [1] keepdim first : tensor<2x3xf64> -> tensor<2x1xf64>
+  %weighted = kiln.mul %out, %w : tensor<2x1xf64>
+  %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x1xf64> -> tensor<f64>
+  %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x1xf64>
+  return %loss, %g#0, %g#1 : tensor<f64>, tensor<2x3xf64>, tensor<2x1xf64>
 }
 
 func.func @matmul(%x: tensor<2x3xf64>, %y: tensor<3x4xf64>, %w: tensor<2x4xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<3x4xf64>, tensor<2x4xf64>) {

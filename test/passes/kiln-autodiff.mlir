@@ -150,13 +150,15 @@ func.func @sqrt(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
 // -----
 
 // CHECK-LABEL: func @abs(
-// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
-// CHECK-NEXT: %[[V1:.+]] = kiln.cmp gt, %arg0, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.cmp lt, %arg0, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.neg %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V2]], %[[V3]], %[[V0]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V1]], %arg1, %[[V4]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V5]] : tensor<3xf32>
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<-1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.cmp gt, %arg0, %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.cmp lt, %arg0, %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V4]], %[[V0]], %[[V2]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V3]], %[[V1]], %[[V5]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.mul %arg1, %[[V6]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V7]] : tensor<3xf32>
 func.func @abs(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
   %y = kiln.abs %x : tensor<3xf32>
   %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
@@ -229,9 +231,10 @@ func.func @sub(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-LABEL: func @div(
 // CHECK-NEXT: %[[V0:.+]] = kiln.div %arg0, %arg1 : tensor<3xf32>
 // CHECK-NEXT: %[[V1:.+]] = kiln.div %arg2, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V1]], %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.neg %[[V2]] : tensor<3xf32>
-// CHECK-NEXT: return %[[V1]], %[[V3]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.neg %arg2 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.div %[[V0]], %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %[[V2]], %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V1]], %[[V4]] : tensor<3xf32>, tensor<3xf32>
 func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.div %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -241,19 +244,23 @@ func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // -----
 
 // CHECK-LABEL: func @pow(
-// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
-// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
 // CHECK-NEXT: %[[V2:.+]] = kiln.pow %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.sub %arg1, %[[V1]] : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.pow %arg0, %[[V3]] : tensor<3xf32>
-// CHECK-NEXT: %[[V5:.+]] = kiln.mul %arg1, %[[V4]] : tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.mul %arg2, %[[V5]] : tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.cmp eq, %arg0, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.log %arg0 : tensor<3xf32>
-// CHECK-NEXT: %[[V9:.+]] = kiln.mul %[[V2]], %[[V8]] : tensor<3xf32>
-// CHECK-NEXT: %[[V10:.+]] = kiln.mul %arg2, %[[V9]] : tensor<3xf32>
-// CHECK-NEXT: %[[V11:.+]] = kiln.select %[[V7]], %[[V0]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V6]], %[[V11]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.sub %arg1, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.cmp eq, %arg1, %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.pow %arg0, %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.mul %arg1, %[[V5]] : tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.mul %arg2, %[[V6]] : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V4]], %[[V1]], %[[V7]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.log %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V10:.+]] = kiln.mul %[[V2]], %[[V9]] : tensor<3xf32>
+// CHECK-NEXT: %[[V11:.+]] = kiln.cmp ge, %arg1, %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V12:.+]] = kiln.cmp eq, %arg0, %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V13:.+]] = kiln.select %[[V12]], %[[V1]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V14:.+]] = kiln.select %[[V11]], %[[V13]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V15:.+]] = kiln.mul %arg2, %[[V14]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V8]], %[[V15]] : tensor<3xf32>, tensor<3xf32>
 func.func @pow(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.pow %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -267,13 +274,12 @@ func.func @pow(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
 // CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
 // CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V4]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V3]], %[[V2]], %[[V5]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V9:.+]] = kiln.select %[[V3]], %[[V2]], %[[V8]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V6]], %[[V9]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V3]], %[[V2]], %arg2 : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V6]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
 func.func @max(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.max %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -287,13 +293,12 @@ func.func @max(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
 // CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
 // CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V5:.+]] = kiln.select %[[V4]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V3]], %[[V2]], %[[V5]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %arg2, %[[V1]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V9:.+]] = kiln.select %[[V3]], %[[V2]], %[[V8]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V6]], %[[V9]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V3]], %[[V2]], %arg2 : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V6]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
 func.func @min(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.min %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -304,24 +309,74 @@ func.func @min(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 
 // CHECK-LABEL: func @reduce_max(
 // CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2xf32>
-// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<2x3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.constant dense<0.000000e+00> : tensor<2x3xf32>
 // CHECK-NEXT: %[[V3:.+]] = kiln.reduce_max %arg0 dims [1] : tensor<2x3xf32> -> tensor<2xf32>
 // CHECK-NEXT: %[[V4:.+]] = kiln.reshape %[[V3]] : tensor<2xf32> -> tensor<2x1xf32>
 // CHECK-NEXT: %[[V5:.+]] = kiln.broadcast %[[V4]] : tensor<2x1xf32> to tensor<2x3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.cmp eq, %arg0, %[[V5]] : tensor<2x3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.select %[[V6]], %[[V2]], %[[V1]] : tensor<2x3xi1>, tensor<2x3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.reduce_sum %[[V7]] dims [1] : tensor<2x3xf32> -> tensor<2xf32>
-// CHECK-NEXT: %[[V9:.+]] = kiln.div %[[V0]], %[[V8]] : tensor<2xf32>
-// CHECK-NEXT: %[[V10:.+]] = kiln.reshape %[[V9]] : tensor<2xf32> -> tensor<2x1xf32>
-// CHECK-NEXT: %[[V11:.+]] = kiln.broadcast %[[V10]] : tensor<2x1xf32> to tensor<2x3xf32>
-// CHECK-NEXT: %[[V12:.+]] = kiln.mul %[[V7]], %[[V11]] : tensor<2x3xf32>
-// CHECK-NEXT: return %[[V12]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.cmp ne, %[[V5]], %[[V5]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp ne, %arg0, %arg0 : tensor<2x3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.cmp eq, %arg0, %[[V5]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.select %[[V6]], %[[V7]], %[[V8]] : tensor<2x3xi1>, tensor<2x3xi1>
+// CHECK-NEXT: %[[V10:.+]] = kiln.select %[[V9]], %[[V1]], %[[V2]] : tensor<2x3xi1>, tensor<2x3xf32>
+// CHECK-NEXT: %[[V11:.+]] = kiln.reduce_sum %[[V10]] dims [1] : tensor<2x3xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[V12:.+]] = kiln.div %[[V0]], %[[V11]] : tensor<2xf32>
+// CHECK-NEXT: %[[V13:.+]] = kiln.reshape %[[V12]] : tensor<2xf32> -> tensor<2x1xf32>
+// CHECK-NEXT: %[[V14:.+]] = kiln.broadcast %[[V13]] : tensor<2x1xf32> to tensor<2x3xf32>
+// CHECK-NEXT: %[[V15:.+]] = kiln.select %[[V9]], %[[V14]], %[[V2]] : tensor<2x3xi1>, tensor<2x3xf32>
+// CHECK-NEXT: return %[[V15]] : tensor<2x3xf32>
 func.func @reduce_max(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   %m = kiln.reduce_max %x dims [1] : tensor<2x3xf32> -> tensor<2xf32>
   %l = kiln.reduce_sum %m dims [0] : tensor<2xf32> -> tensor<f32>
   %g = kiln.backward %l wrt %x : tensor<f32> wrt tensor<2x3xf32>
   return %g : tensor<2x3xf32>
+}
+
+// -----
+
+// Under `first` only the first minimum along the dim takes the gradient:
+// ranks n - i of the hits, and the hit whose rank is the largest.
+// CHECK-LABEL: func @reduce_min_first(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0> : tensor<2x3xi64>
+// CHECK-NEXT: %[[V2:.+]] = kiln.constant dense<[3, 2, 1]> : tensor<3xi64>
+// CHECK-NEXT: %[[V3:.+]] = kiln.constant dense<0.000000e+00> : tensor<2x3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.reduce_min %arg0 dims [1] first : tensor<2x3xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.reshape %[[V4]] : tensor<2xf32> -> tensor<2x1xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.broadcast %[[V5]] : tensor<2x1xf32> to tensor<2x3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.cmp ne, %[[V6]], %[[V6]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.cmp ne, %arg0, %arg0 : tensor<2x3xf32>
+// CHECK-NEXT: %[[V9:.+]] = kiln.cmp eq, %arg0, %[[V6]] : tensor<2x3xf32>
+// CHECK-NEXT: %[[V10:.+]] = kiln.select %[[V7]], %[[V8]], %[[V9]] : tensor<2x3xi1>, tensor<2x3xi1>
+// CHECK-NEXT: %[[V11:.+]] = kiln.reshape %[[V2]] : tensor<3xi64> -> tensor<1x3xi64>
+// CHECK-NEXT: %[[V12:.+]] = kiln.broadcast %[[V11]] : tensor<1x3xi64> to tensor<2x3xi64>
+// CHECK-NEXT: %[[V13:.+]] = kiln.select %[[V10]], %[[V12]], %[[V1]] : tensor<2x3xi1>, tensor<2x3xi64>
+// CHECK-NEXT: %[[V14:.+]] = kiln.reduce_max %[[V13]] dims [1] : tensor<2x3xi64> -> tensor<2xi64>
+// CHECK-NEXT: %[[V15:.+]] = kiln.reshape %[[V14]] : tensor<2xi64> -> tensor<2x1xi64>
+// CHECK-NEXT: %[[V16:.+]] = kiln.broadcast %[[V15]] : tensor<2x1xi64> to tensor<2x3xi64>
+// CHECK-NEXT: %[[V17:.+]] = kiln.cmp eq, %[[V13]], %[[V16]] : tensor<2x3xi64>
+// CHECK-NEXT: %[[V18:.+]] = kiln.select %[[V17]], %[[V0]], %[[V3]] : tensor<2x3xi1>, tensor<2x3xf32>
+// CHECK-NEXT: return %[[V18]] : tensor<2x3xf32>
+func.func @reduce_min_first(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %m = kiln.reduce_min %x dims [1] first : tensor<2x3xf32> -> tensor<2xf32>
+  %l = kiln.reduce_sum %m dims [0] : tensor<2xf32> -> tensor<f32>
+  %g = kiln.backward %l wrt %x : tensor<f32> wrt tensor<2x3xf32>
+  return %g : tensor<2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @sigmoid(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.sigmoid %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.sub %[[V0]], %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.mul %arg1, %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %[[V3]], %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V4]] : tensor<3xf32>
+func.func @sigmoid(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.sigmoid %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
 }
 
 // -----

@@ -17,7 +17,8 @@ func.func @mlp_step(%x: tensor<64x1000xf32>, %y: tensor<64x10xf32>,
 }
 
 // The gradient IR of the seed MLP: dL/dp = 2 (p - y) appears as d + d, the
-// ReLU gradient as selects on h > 0 (ties at 0 split, as maximum does), and
+// ReLU gradient as selects on h < 0 and h == 0 (ties at 0 split, as maximum
+// does), and
 // the weight gradients as the two transposed matmuls.
 // CHECK-LABEL: func @mlp_step
 // CHECK: %[[H:.+]] = kiln.matmul %arg0, %arg2
@@ -30,8 +31,9 @@ func.func @mlp_step(%x: tensor<64x1000xf32>, %y: tensor<64x10xf32>,
 // CHECK: %[[GH:.+]] = kiln.matmul %[[G]], %[[W2T]]
 // CHECK: %[[HRT:.+]] = kiln.transpose %[[HR]] [1, 0]
 // CHECK: %[[GW2:.+]] = kiln.matmul %[[HRT]], %[[G]]
-// CHECK: kiln.cmp gt, %[[H]]
+// CHECK: kiln.cmp eq, %[[H]]
 // CHECK: kiln.select
+// CHECK: kiln.cmp lt, %[[H]]
 // CHECK: %[[GHR:.+]] = kiln.select
 // CHECK: %[[XT:.+]] = kiln.transpose %arg0 [1, 0]
 // CHECK: %[[GW1:.+]] = kiln.matmul %[[XT]], %[[GHR]]

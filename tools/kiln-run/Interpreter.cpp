@@ -7,6 +7,7 @@
 #include "Interpreter.h"
 
 #include "ir/KilnDialect.h"
+#include "kiln/runtime/Kernels.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -80,16 +81,28 @@ Tensor compare(ir::CmpPredicate p, const Tensor &a, const Tensor &b) {
   }
 }
 
-Tensor reduceMax(const Tensor &x, llvm::ArrayRef<int64_t> dims, bool keepdim,
-                 Type resultType) {
-  std::vector<int64_t> sorted;
-  for (int64_t d : dims)
-    sorted.push_back(d < 0 ? d + x.dim() : d);
-  std::sort(sorted.rbegin(), sorted.rend());
-  Tensor r = x;
-  for (int64_t d : sorted)
-    r = std::get<0>(r.max(d, /*keepdim=*/true));
-  return r.reshape(shapeOf(resultType));
+/// reduce_max / reduce_min: under `first` the values of eager max(dim) /
+/// min(dim) (the first extremum); otherwise the eager max()/min() kernel
+/// over `dims`.
+template <class ExtremumOp>
+Tensor reduceExtremum(ExtremumOp op, const Tensor &x, bool isMax) {
+  std::vector<bool> mask(x.dim(), false);
+  std::vector<int64_t> keep = x.sizes().vec();
+  for (int64_t d : op.getDims()) {
+    int64_t n = d < 0 ? d + x.dim() : d;
+    mask[n] = true;
+    keep[n] = 1;
+  }
+  std::vector<int64_t> shape = shapeOf(op.getType());
+  if (op.getFirst()) {
+    int64_t d =
+        op.getDims()[0] < 0 ? op.getDims()[0] + x.dim() : op.getDims()[0];
+    return std::get<0>(isMax ? x.max(d, true) : x.min(d, true)).reshape(shape);
+  }
+  Tensor out = empty(keep, x.dtype());
+  runtime::reduce(isMax ? runtime::ReduceOp::Max : runtime::ReduceOp::Min,
+                  x.impl().view(), mask, out.impl().view());
+  return out.reshape(shape);
 }
 
 Tensor pad(ir::PadOp op, const Tensor &x) {
@@ -147,6 +160,7 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
             .Case([&](ir::SinOp o) { return in(o.getInput()).sin(); })
             .Case([&](ir::CosOp o) { return in(o.getInput()).cos(); })
             .Case([&](ir::TanhOp o) { return in(o.getInput()).tanh(); })
+            .Case([&](ir::SigmoidOp o) { return in(o.getInput()).sigmoid(); })
             .Case([&](ir::AddOp o) { return in(o.getLhs()) + in(o.getRhs()); })
             .Case([&](ir::SubOp o) { return in(o.getLhs()) - in(o.getRhs()); })
             .Case([&](ir::MulOp o) { return in(o.getLhs()) * in(o.getRhs()); })
@@ -175,8 +189,10 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
               return in(o.getInput()).sum(ints(o.getDims()), o.getKeepdim());
             })
             .Case([&](ir::ReduceMaxOp o) {
-              return reduceMax(in(o.getInput()), o.getDims(), o.getKeepdim(),
-                               o.getType());
+              return reduceExtremum(o, in(o.getInput()), true);
+            })
+            .Case([&](ir::ReduceMinOp o) {
+              return reduceExtremum(o, in(o.getInput()), false);
             })
             .Case([&](ir::MatmulOp o) {
               Tensor a = in(o.getLhs()), b = in(o.getRhs());

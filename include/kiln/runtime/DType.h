@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <ostream>
+#include <type_traits>
 
 namespace kiln {
 
@@ -36,6 +38,21 @@ ScalarType promoteTypes(ScalarType a, ScalarType b);
 
 inline std::ostream &operator<<(std::ostream &os, ScalarType t) {
   return os << toString(t);
+}
+
+/// Converts one element as kiln's casts do, which is PyTorch's behaviour on
+/// x86 CPUs: floats to integers truncate toward zero, and NaN or values
+/// outside the integer's range become its minimum (INT64_MIN; C++ leaves
+/// these undefined); anything converts to bool as `!= 0` (NaN is true).
+template <class D, class S> D convertValue(S x) {
+  if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D> &&
+                !std::is_same_v<D, bool>) {
+    // -2^(bits-1) and 2^(bits-1) are exact in every float type.
+    constexpr S lo = static_cast<S>(std::numeric_limits<D>::min());
+    if (!(x >= lo && x < -lo))
+      return std::numeric_limits<D>::min();
+  }
+  return static_cast<D>(x);
 }
 
 /// Calls `fn(T{})` with the C++ type of `t`.
