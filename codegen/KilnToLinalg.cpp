@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "codegen/Passes.h"
+#include "kiln/ops/Elementwise.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -130,11 +131,6 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type dst) {
 // Scalar bodies of the elementwise ops
 //===----------------------------------------------------------------------===//
 
-template <typename MathOp>
-Value unary(OpBuilder &b, Location loc, Operation *, ValueRange a) {
-  return b.create<MathOp>(loc, a[0]);
-}
-
 template <typename FloatOp, typename IntOp>
 Value binary(OpBuilder &b, Location loc, Operation *, ValueRange a) {
   if (isFloat(a[0]))
@@ -197,13 +193,67 @@ Value powScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
                                    b.create<math::PowFOp>(loc, a[0], a[1]));
 }
 
-/// sigmoid(x) = 1 / (1 + exp(-x)), the eager kernel's formula.
-Value sigmoidScalar(OpBuilder &b, Location loc, Operation *, ValueRange a) {
-  Value one =
-      b.create<arith::ConstantOp>(loc, b.getFloatAttr(a[0].getType(), 1.0));
-  Value e = b.create<math::ExpOp>(loc, b.create<arith::NegFOp>(loc, a[0]));
-  return b.create<arith::DivFOp>(loc, one,
-                                 b.create<arith::AddFOp>(loc, one, e));
+/// The scalar primitives of kiln/ops/Elementwise.h as arith/math ops, with
+/// the eager kernels' semantics: integers wrap (arith's two's complement),
+/// float maximum/minimum are IEEE 754-2019's.
+struct ScalarMath {
+  OpBuilder &b;
+  Location loc;
+
+  Value constant(Value like, double v) {
+    Type t = like.getType();
+    if (isa<FloatType>(t))
+      return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
+    return intConstant(b, loc, t, static_cast<int64_t>(v));
+  }
+  template <class FloatOp, class IntOp> Value typed(Value x, Value y) {
+    if (isFloat(x))
+      return b.create<FloatOp>(loc, x, y);
+    return b.create<IntOp>(loc, x, y);
+  }
+  Value neg(Value x) {
+    if (isFloat(x))
+      return b.create<arith::NegFOp>(loc, x);
+    return sub(constant(x, 0), x);
+  }
+  Value abs(Value x) {
+    if (isFloat(x))
+      return b.create<math::AbsFOp>(loc, x);
+    Value negative = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x,
+                                             constant(x, 0));
+    return b.create<arith::SelectOp>(loc, negative, neg(x), x);
+  }
+  Value exp(Value x) { return b.create<math::ExpOp>(loc, x); }
+  Value log(Value x) { return b.create<math::LogOp>(loc, x); }
+  Value sqrt(Value x) { return b.create<math::SqrtOp>(loc, x); }
+  Value sin(Value x) { return b.create<math::SinOp>(loc, x); }
+  Value cos(Value x) { return b.create<math::CosOp>(loc, x); }
+  Value tanh(Value x) { return b.create<math::TanhOp>(loc, x); }
+  Value add(Value x, Value y) { return typed<arith::AddFOp, arith::AddIOp>(x, y); }
+  Value sub(Value x, Value y) { return typed<arith::SubFOp, arith::SubIOp>(x, y); }
+  Value mul(Value x, Value y) { return typed<arith::MulFOp, arith::MulIOp>(x, y); }
+  Value div(Value x, Value y) {
+    return typed<arith::DivFOp, arith::DivSIOp>(x, y);
+  }
+  Value pow(Value x, Value y) { return powScalar(b, loc, nullptr, {x, y}); }
+  Value maximum(Value x, Value y) {
+    return typed<arith::MaximumFOp, arith::MaxSIOp>(x, y);
+  }
+  Value minimum(Value x, Value y) {
+    return typed<arith::MinimumFOp, arith::MinSIOp>(x, y);
+  }
+};
+
+/// The scalar body of table op `Rule` (kiln/ops/Elementwise.h).
+template <class Rule>
+Value unaryFromTable(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  ScalarMath s{b, loc};
+  return Rule::template value<ScalarMath, Value>(s, a[0]);
+}
+template <class Rule>
+Value binaryFromTable(OpBuilder &b, Location loc, Operation *, ValueRange a) {
+  ScalarMath s{b, loc};
+  return Rule::template value<ScalarMath, Value>(s, a[0], a[1]);
 }
 
 Value compareScalar(OpBuilder &b, Location loc, Operation *op, ValueRange a) {
@@ -733,28 +783,16 @@ struct ConvertKilnToLinalgPass
 
 void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<ElementwiseToGeneric<ir::NegOp>>(ctx, unary<arith::NegFOp>);
-  patterns.add<ElementwiseToGeneric<ir::ExpOp>>(ctx, unary<math::ExpOp>);
-  patterns.add<ElementwiseToGeneric<ir::LogOp>>(ctx, unary<math::LogOp>);
-  patterns.add<ElementwiseToGeneric<ir::SqrtOp>>(ctx, unary<math::SqrtOp>);
-  patterns.add<ElementwiseToGeneric<ir::AbsOp>>(ctx, unary<math::AbsFOp>);
-  patterns.add<ElementwiseToGeneric<ir::SinOp>>(ctx, unary<math::SinOp>);
-  patterns.add<ElementwiseToGeneric<ir::CosOp>>(ctx, unary<math::CosOp>);
-  patterns.add<ElementwiseToGeneric<ir::TanhOp>>(ctx, unary<math::TanhOp>);
-  patterns.add<ElementwiseToGeneric<ir::SigmoidOp>>(ctx, sigmoidScalar);
-  patterns.add<ElementwiseToGeneric<ir::AddOp>>(
-      ctx, binary<arith::AddFOp, arith::AddIOp>);
-  patterns.add<ElementwiseToGeneric<ir::SubOp>>(
-      ctx, binary<arith::SubFOp, arith::SubIOp>);
-  patterns.add<ElementwiseToGeneric<ir::MulOp>>(
-      ctx, binary<arith::MulFOp, arith::MulIOp>);
-  patterns.add<ElementwiseToGeneric<ir::DivOp>>(
-      ctx, binary<arith::DivFOp, arith::DivSIOp>);
-  patterns.add<ElementwiseToGeneric<ir::MaxOp>>(
-      ctx, binary<arith::MaximumFOp, arith::MaxSIOp>);
-  patterns.add<ElementwiseToGeneric<ir::MinOp>>(
-      ctx, binary<arith::MinimumFOp, arith::MinSIOp>);
-  patterns.add<ElementwiseToGeneric<ir::PowOp>>(ctx, powScalar);
+#define KILN_UNARY_PATTERN(Name, ...)                                          \
+  patterns.add<ElementwiseToGeneric<ir::Name##Op>>(ctx,                        \
+                                                   unaryFromTable<ops::Name>);
+  KILN_UNARY_OPS(KILN_UNARY_PATTERN)
+#undef KILN_UNARY_PATTERN
+#define KILN_BINARY_PATTERN(Name, ...)                                         \
+  patterns.add<ElementwiseToGeneric<ir::Name##Op>>(ctx,                        \
+                                                   binaryFromTable<ops::Name>);
+  KILN_BINARY_OPS(KILN_BINARY_PATTERN)
+#undef KILN_BINARY_PATTERN
   patterns.add<ElementwiseToGeneric<ir::CmpOp>>(ctx, compareScalar);
   patterns.add<ElementwiseToGeneric<ir::SelectOp>>(ctx, selectScalar);
   patterns.add<ElementwiseToGeneric<ir::CastOp>>(ctx, castScalar);

@@ -104,18 +104,88 @@ Tensor unaryWithGrad(UnaryOp op, const char *name, const Tensor &a,
   return out;
 }
 
+/// The tensor primitives of kiln/ops/Elementwise.h as eager ops: the
+/// gradient rules run as ordinary tensor ops (grad mode is off in backward).
+struct EagerMath {
+  Tensor constant(const Tensor &like, double v) {
+    return full({}, v, like.dtype());
+  }
+  Tensor neg(const Tensor &x) { return x.neg(); }
+  Tensor add(const Tensor &x, const Tensor &y) { return x + y; }
+  Tensor sub(const Tensor &x, const Tensor &y) { return x - y; }
+  Tensor mul(const Tensor &x, const Tensor &y) { return x * y; }
+  Tensor div(const Tensor &x, const Tensor &y) { return x / y; }
+  Tensor pow(const Tensor &x, const Tensor &y) { return x.pow(y); }
+  Tensor log(const Tensor &x) { return x.log(); }
+  Tensor sin(const Tensor &x) { return x.sin(); }
+  Tensor cos(const Tensor &x) { return x.cos(); }
+  Tensor sign(const Tensor &x) { return x.sign(); }
+  Tensor select(const Tensor &c, const Tensor &x, const Tensor &y) {
+    return where(c, x, y);
+  }
+  Tensor eq(const Tensor &x, const Tensor &y) { return x == y; }
+  Tensor lt(const Tensor &x, const Tensor &y) { return x < y; }
+  Tensor gt(const Tensor &x, const Tensor &y) { return x > y; }
+  Tensor ge(const Tensor &x, const Tensor &y) { return x >= y; }
+};
+
+/// A unary op of kiln/ops/Elementwise.h with its table's gradient rule.
+template <class Rule>
+Tensor unaryOp(UnaryOp op, const char *name, const Tensor &a,
+               bool floatingOnly, ops::Saves saves) {
+  KILN_CHECK(op != UnaryOp::Neg || a.dtype() != kBool,
+             "Negation, the `-` operator, on a bool tensor is not supported. "
+             "If you are trying to invert a mask, use the `~` or "
+             "`logical_not()` operator instead.");
+  return unaryWithGrad(
+      op, name, a, floatingOnly, saves == ops::Saves::Input,
+      saves == ops::Saves::Result,
+      [](const Tensor &g, const Tensor &x, const Tensor &y) {
+        EagerMath m;
+        return Rule::gradient(m, g, x, y);
+      });
+}
+
+Keep keepOf(ops::Keep k) {
+  return k == ops::Keep::Never      ? Keep::Never
+         : k == ops::Keep::ForOther ? Keep::ForOther
+                                    : Keep::Always;
+}
+
+/// A binary op of kiln/ops/Elementwise.h with its table's gradient rule.
+template <class Rule>
+Tensor binaryOp(BinaryOp op, const char *name, const Tensor &a,
+                const Tensor &b, bool floatingOnly, ops::Keep keepA,
+                ops::Keep keepB) {
+  return binaryWithGrad(
+      op, name, a, b, floatingOnly, keepOf(keepA), keepOf(keepB),
+      [](FunctionNode &n, const Tensor &g, const Tensor &x, const Tensor &y) {
+        EagerMath m;
+        Tensor gx, gy;
+        Rule::gradient(m, g, x, y, n.needsInputGrad(0) ? &gx : nullptr,
+                       n.needsInputGrad(1) ? &gy : nullptr);
+        return GradPair{gx, gy};
+      });
+}
+
+// binaryAdd(a, b), binaryMul(a, b), ...: the table's binary ops.
+#define KILN_BINARY_FUNCTION(Name, mnemonic, RuntimeName, method, node,        \
+                             floatingOnly, keepA, keepB)                       \
+  Tensor binary##Name(const Tensor &a, const Tensor &b) {                      \
+    return binaryOp<ops::Name>(BinaryOp::RuntimeName, node, a, b,              \
+                               floatingOnly, ops::Keep::keepA,                 \
+                               ops::Keep::keepB);                              \
+  }
+KILN_BINARY_OPS(KILN_BINARY_FUNCTION)
+#undef KILN_BINARY_FUNCTION
+
 } // namespace
 
 // --- Binary arithmetic
 // ----------------------------------------------------------
 
 Tensor Tensor::add(const Tensor &other, const Scalar &alpha) const {
-  const Tensor &b = alpha.toDouble() == 1 ? other : other * alpha;
-  return binaryWithGrad(
-      BinaryOp::Add, "AddBackward0", *this, b, false, Keep::Never, Keep::Never,
-      [](FunctionNode &n, const Tensor &g, const Tensor &, const Tensor &) {
-        return GradPair{g, g};
-      });
+  return binaryAdd(*this, alpha.toDouble() == 1 ? other : other * alpha);
 }
 
 Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
@@ -123,51 +193,13 @@ Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
   KILN_CHECK(dtype() != kBool || b.dtype() != kBool,
              "Subtraction, the `-` operator, with two bool tensors is not "
              "supported. Use the `^` or `logical_xor()` operator instead.");
-  return binaryWithGrad(
-      BinaryOp::Sub, "SubBackward0", *this, b, false, Keep::Never, Keep::Never,
-      [](FunctionNode &n, const Tensor &g, const Tensor &, const Tensor &) {
-        return GradPair{g, n.needsInputGrad(1) ? -g : Tensor()};
-      });
+  return binarySub(*this, b);
 }
 
-Tensor Tensor::mul(const Tensor &other) const {
-  return binaryWithGrad(
-      BinaryOp::Mul, "MulBackward0", *this, other, false, Keep::ForOther,
-      Keep::ForOther,
-      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        return GradPair{n.needsInputGrad(0) ? g * b : Tensor(),
-                        n.needsInputGrad(1) ? g * a : Tensor()};
-      });
-}
-
-Tensor Tensor::div(const Tensor &other) const {
-  return binaryWithGrad(
-      BinaryOp::Div, "DivBackward0", *this, other, true, Keep::ForOther,
-      Keep::Always,
-      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        // PyTorch's rounding order: -g * ((a / b) / b).
-        return GradPair{n.needsInputGrad(0) ? g / b : Tensor(),
-                        n.needsInputGrad(1) ? -g * ((a / b) / b) : Tensor()};
-      });
-}
-
+Tensor Tensor::mul(const Tensor &other) const { return binaryMul(*this, other); }
+Tensor Tensor::div(const Tensor &other) const { return binaryDiv(*this, other); }
 Tensor Tensor::pow(const Tensor &exponent) const {
-  return binaryWithGrad(
-      BinaryOp::Pow, "PowBackward1", *this, exponent, false, Keep::Always,
-      Keep::Always,
-      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &e) {
-        // PyTorch's masks and rounding order: the base gets 0 where e == 0
-        // (not 0 * inf at a = 0); the exponent g * (a^e * ln a), with 0 for
-        // a^e * ln a where a == 0 and e >= 0.
-        Tensor ga, ge;
-        if (n.needsInputGrad(0))
-          ga = where(e == 0.0, zeros_like(g), g * (e * a.pow(e - 1.0)));
-        if (n.needsInputGrad(1)) {
-          Tensor r = a.pow(e) * a.log();
-          ge = g * where((a == 0.0) & (e >= 0.0), zeros_like(r), r);
-        }
-        return GradPair{ga, ge};
-      });
+  return binaryPow(*this, exponent);
 }
 
 Tensor Tensor::pow(const Scalar &exponent) const {
@@ -178,12 +210,12 @@ Tensor Tensor::pow(const Scalar &exponent) const {
   if (autograd::anyRequiresGrad({&in})) {
     auto node = autograd::makeNode("PowBackward0", {in}, nullptr);
     size_t si = node->save(in);
-    double p = exponent.toDouble();
     node->setRule([=](FunctionNode &n, const variable_list &g) {
-      if (p == 0)
-        return variable_list{zeros_like(g[0])};
-      Tensor x = n.saved(si);
-      return variable_list{g[0] * (x.pow(p - 1) * p)};
+      EagerMath m;
+      Tensor gx;
+      ops::Pow::gradient(m, g[0], n.saved(si), castTo(e, t), &gx,
+                         (Tensor *)nullptr);
+      return variable_list{gx};
     });
     autograd::setHistory(out, node);
   }
@@ -200,97 +232,31 @@ Tensor Tensor::mul(const Scalar &o) const { return mul(wrap(o)); }
 Tensor Tensor::div(const Scalar &o) const { return div(wrap(o)); }
 
 Tensor Tensor::maximum(const Tensor &other) const {
-  return binaryWithGrad(
-      BinaryOp::Maximum, "MaximumBackward0", *this, other, false, Keep::Always,
-      Keep::Always,
-      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        // PyTorch's rule: ties split the gradient evenly, the smaller
-        // operand gets 0, and both get all of it where either is NaN.
-        Tensor share = where(a == b, g / 2, g);
-        return GradPair{
-            n.needsInputGrad(0) ? where(a < b, 0.0, share) : Tensor(),
-            n.needsInputGrad(1) ? where(a > b, 0.0, share) : Tensor()};
-      });
+  return binaryMax(*this, other);
 }
-
 Tensor Tensor::minimum(const Tensor &other) const {
-  return binaryWithGrad(
-      BinaryOp::Minimum, "MinimumBackward0", *this, other, false, Keep::Always,
-      Keep::Always,
-      [](FunctionNode &n, const Tensor &g, const Tensor &a, const Tensor &b) {
-        Tensor share = where(a == b, g / 2, g);
-        return GradPair{
-            n.needsInputGrad(0) ? where(a > b, 0.0, share) : Tensor(),
-            n.needsInputGrad(1) ? where(a < b, 0.0, share) : Tensor()};
-      });
+  return binaryMin(*this, other);
 }
 
 // --- Unary math
 // -------------------------------------------------------------------
 
-Tensor Tensor::neg() const {
-  KILN_CHECK(dtype() != kBool,
-             "Negation, the `-` operator, on a bool tensor is not supported. "
-             "If you are trying to invert a mask, use the `~` or "
-             "`logical_not()` operator instead.");
-  return unaryWithGrad(
-      UnaryOp::Neg, "NegBackward0", *this, false, false, false,
-      [](const Tensor &g, const Tensor &, const Tensor &) { return -g; });
-}
-Tensor Tensor::exp() const {
-  return unaryWithGrad(
-      UnaryOp::Exp, "ExpBackward0", *this, true, false, true,
-      [](const Tensor &g, const Tensor &, const Tensor &y) { return g * y; });
-}
-Tensor Tensor::log() const {
-  return unaryWithGrad(
-      UnaryOp::Log, "LogBackward0", *this, true, true, false,
-      [](const Tensor &g, const Tensor &x, const Tensor &) { return g / x; });
-}
-Tensor Tensor::sqrt() const {
-  return unaryWithGrad(UnaryOp::Sqrt, "SqrtBackward0", *this, true, false, true,
-                       [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         return g / (y * 2);
-                       });
-}
+// neg() exp() log() ...: the table's unary ops.
+#define KILN_UNARY_METHOD(Name, method, node, saves, floatingOnly)             \
+  Tensor Tensor::method() const {                                              \
+    return unaryOp<ops::Name>(UnaryOp::Name, node, *this, floatingOnly,        \
+                              ops::Saves::saves);                              \
+  }
+KILN_UNARY_OPS(KILN_UNARY_METHOD)
+#undef KILN_UNARY_METHOD
+
 Tensor Tensor::rsqrt() const { return sqrt().reciprocal(); }
 Tensor Tensor::reciprocal() const { return 1.0 / *this; }
-Tensor Tensor::abs() const {
-  return unaryWithGrad(UnaryOp::Abs, "AbsBackward0", *this, false, true, false,
-                       [](const Tensor &g, const Tensor &x, const Tensor &) {
-                         return g * x.sign();
-                       });
-}
 Tensor Tensor::sign() const {
   return unaryWithGrad(UnaryOp::Sign, "SignBackward0", *this, false, false,
                        false,
                        [](const Tensor &g, const Tensor &, const Tensor &) {
                          return zeros_like(g);
-                       });
-}
-Tensor Tensor::sin() const {
-  return unaryWithGrad(UnaryOp::Sin, "SinBackward0", *this, true, true, false,
-                       [](const Tensor &g, const Tensor &x, const Tensor &) {
-                         return g * x.cos();
-                       });
-}
-Tensor Tensor::cos() const {
-  return unaryWithGrad(UnaryOp::Cos, "CosBackward0", *this, true, true, false,
-                       [](const Tensor &g, const Tensor &x, const Tensor &) {
-                         return -g * x.sin();
-                       });
-}
-Tensor Tensor::tanh() const {
-  return unaryWithGrad(UnaryOp::Tanh, "TanhBackward0", *this, true, false, true,
-                       [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         return g * (1.0 - y * y);
-                       });
-}
-Tensor Tensor::sigmoid() const {
-  return unaryWithGrad(UnaryOp::Sigmoid, "SigmoidBackward0", *this, true, false,
-                       true,
-                       [](const Tensor &g, const Tensor &, const Tensor &y) {
-                         return g * (1.0 - y) * y; // PyTorch's order
                        });
 }
 Tensor Tensor::relu() const {
@@ -625,15 +591,10 @@ Tensor mul(const Tensor &a, const Tensor &b) { return a.mul(b); }
 Tensor div(const Tensor &a, const Tensor &b) { return a.div(b); }
 Tensor pow(const Tensor &a, const Scalar &e) { return a.pow(e); }
 Tensor pow(const Tensor &a, const Tensor &e) { return a.pow(e); }
-Tensor exp(const Tensor &a) { return a.exp(); }
-Tensor log(const Tensor &a) { return a.log(); }
-Tensor sqrt(const Tensor &a) { return a.sqrt(); }
-Tensor abs(const Tensor &a) { return a.abs(); }
-Tensor neg(const Tensor &a) { return a.neg(); }
-Tensor sin(const Tensor &a) { return a.sin(); }
-Tensor cos(const Tensor &a) { return a.cos(); }
-Tensor tanh(const Tensor &a) { return a.tanh(); }
-Tensor sigmoid(const Tensor &a) { return a.sigmoid(); }
+#define KILN_UNARY_FUNCTION(Name, method, ...)                                 \
+  Tensor method(const Tensor &a) { return a.method(); }
+KILN_UNARY_OPS(KILN_UNARY_FUNCTION)
+#undef KILN_UNARY_FUNCTION
 Tensor relu(const Tensor &a) { return a.relu(); }
 Tensor clamp(const Tensor &a, std::optional<Scalar> min,
              std::optional<Scalar> max) {

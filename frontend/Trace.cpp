@@ -48,15 +48,51 @@ std::vector<void *> callers() {
 } // namespace
 
 const char *opName(Op op) {
-  static const char *names[] = {
-      "neg",        "exp",        "log",    "sqrt",     "abs",
-      "sin",        "cos",        "tanh",   "add",      "sub",
-      "mul",        "div",        "pow",    "max",      "min",
-      "cmp",        "select",     "cast",   "constant", "broadcast",
-      "reduce_sum", "reduce_max", "matmul", "reshape",  "transpose",
-      "slice",      "pad",        "detach", "backward", "custom_gradient",
-      "sigmoid",    "reduce_min"};
-  return names[static_cast<int>(op)];
+  switch (op) {
+#define KILN_OP_NAME(Name, method, ...)                                        \
+  case Op::Name:                                                               \
+    return #method;
+    KILN_UNARY_OPS(KILN_OP_NAME)
+#undef KILN_OP_NAME
+#define KILN_OP_NAME(Name, mnemonic, ...)                                      \
+  case Op::Name:                                                               \
+    return #mnemonic;
+    KILN_BINARY_OPS(KILN_OP_NAME)
+#undef KILN_OP_NAME
+  case Op::Cmp:
+    return "cmp";
+  case Op::Select:
+    return "select";
+  case Op::Cast:
+    return "cast";
+  case Op::Constant:
+    return "constant";
+  case Op::Broadcast:
+    return "broadcast";
+  case Op::ReduceSum:
+    return "reduce_sum";
+  case Op::ReduceMax:
+    return "reduce_max";
+  case Op::ReduceMin:
+    return "reduce_min";
+  case Op::Matmul:
+    return "matmul";
+  case Op::Reshape:
+    return "reshape";
+  case Op::Transpose:
+    return "transpose";
+  case Op::Slice:
+    return "slice";
+  case Op::Pad:
+    return "pad";
+  case Op::Detach:
+    return "detach";
+  case Op::Backward:
+    return "backward";
+  case Op::CustomGradient:
+    return "custom_gradient";
+  }
+  return "?";
 }
 
 Recorder::Recorder()

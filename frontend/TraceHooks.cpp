@@ -68,20 +68,11 @@ void traceBinary(trace::Recorder &r, BinaryOp op, const Tensor &a,
   int x = operand(r, a, compareAs, shape), y = operand(r, b, compareAs, shape);
   auto compare = [&](Predicate p) { r.bind(out, cmp(r, p, x, y)); };
   switch (op) {
-  case BinaryOp::Add:
-    return r.bind(out, elementwise(r, Op::Add, {x, y}));
-  case BinaryOp::Sub:
-    return r.bind(out, elementwise(r, Op::Sub, {x, y}));
-  case BinaryOp::Mul:
-    return r.bind(out, elementwise(r, Op::Mul, {x, y}));
-  case BinaryOp::Div:
-    return r.bind(out, elementwise(r, Op::Div, {x, y}));
-  case BinaryOp::Pow:
-    return r.bind(out, elementwise(r, Op::Pow, {x, y}));
-  case BinaryOp::Maximum:
-    return r.bind(out, elementwise(r, Op::Max, {x, y}));
-  case BinaryOp::Minimum:
-    return r.bind(out, elementwise(r, Op::Min, {x, y}));
+#define KILN_BINARY_CASE(Name, mnemonic, RuntimeName, ...)                     \
+  case BinaryOp::RuntimeName:                                                  \
+    return r.bind(out, elementwise(r, Op::Name, {x, y}));
+    KILN_BINARY_OPS(KILN_BINARY_CASE)
+#undef KILN_BINARY_CASE
   case BinaryOp::Eq:
     return compare(Predicate::Eq);
   case BinaryOp::Ne:
@@ -118,24 +109,11 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
                       : select(r, cmp(r, Predicate::Lt, x, zero), negated, x));
   }
   switch (op) {
-  case UnaryOp::Neg:
-    return simple(Op::Neg);
-  case UnaryOp::Exp:
-    return simple(Op::Exp);
-  case UnaryOp::Log:
-    return simple(Op::Log);
-  case UnaryOp::Sqrt:
-    return simple(Op::Sqrt);
-  case UnaryOp::Abs:
-    return simple(Op::Abs);
-  case UnaryOp::Sin:
-    return simple(Op::Sin);
-  case UnaryOp::Cos:
-    return simple(Op::Cos);
-  case UnaryOp::Tanh:
-    return simple(Op::Tanh);
-  case UnaryOp::Sigmoid:
-    return simple(Op::Sigmoid);
+#define KILN_UNARY_CASE(Name, ...)                                             \
+  case UnaryOp::Name:                                                          \
+    return simple(Op::Name);
+    KILN_UNARY_OPS(KILN_UNARY_CASE)
+#undef KILN_UNARY_CASE
   case UnaryOp::Relu: {
     // The value is the eager kernel's x < 0 ? 0 : x (NaN and -0.0 pass);
     // the gradient PyTorch's: 0 where x <= 0, so x = +-0 passes its value

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/KilnDialect.h"
+#include "kiln/ops/Elementwise.h"
 
 #include "mlir/IR/IRMapping.h"
 
@@ -39,6 +40,21 @@ struct Grad {
     return b.create<SelectOp>(loc, c, x, y);
   }
   Value zerosLike(Value x) { return constant(x, 0); }
+  Value pow(Value x, Value y) { return b.create<PowOp>(loc, x, y); }
+  Value log(Value x) { return b.create<LogOp>(loc, x); }
+  Value sin(Value x) { return b.create<SinOp>(loc, x); }
+  Value cos(Value x) { return b.create<CosOp>(loc, x); }
+  /// -1, 0 or 1 (0 for NaN), as kiln ops.
+  Value sign(Value x) {
+    Value zero = zerosLike(x);
+    return select(cmp(CmpPredicate::gt, x, zero), constant(x, 1),
+                  select(cmp(CmpPredicate::lt, x, zero), constant(x, -1),
+                         zero));
+  }
+  Value eq(Value x, Value y) { return cmp(CmpPredicate::eq, x, y); }
+  Value lt(Value x, Value y) { return cmp(CmpPredicate::lt, x, y); }
+  Value gt(Value x, Value y) { return cmp(CmpPredicate::gt, x, y); }
+  Value ge(Value x, Value y) { return cmp(CmpPredicate::ge, x, y); }
   Value transpose(Value x, ArrayRef<int64_t> perm) {
     auto t = typeOf(x);
     SmallVector<int64_t> shape;
@@ -81,124 +97,27 @@ Value expandReduced(Grad &r, Value g, Value input, ArrayRef<int64_t> dims) {
 
 } // namespace
 
-// --- Unary
-// --------------------------------------------------------------------
-void NegOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  out.push_back(rules(*this, b).neg(g[0]));
-}
-void ExpOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  out.push_back(rules(*this, b).mul(g[0], getResult()));
-}
-void LogOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  out.push_back(rules(*this, b).div(g[0], getInput()));
-}
-void SqrtOp::buildGradients(OpBuilder &b, ValueRange g,
-                            SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  out.push_back(r.div(g[0], r.mul(getResult(), r.constant(getResult(), 2))));
-}
-void AbsOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  // d|x| = g * sign(x) (PyTorch's product: its zero at x = 0 or NaN has
-  // g's sign).
-  Grad r = rules(*this, b);
-  Value x = getInput(), zero = r.zerosLike(x);
-  Value sign = r.select(
-      r.cmp(CmpPredicate::gt, x, zero), r.constant(x, 1),
-      r.select(r.cmp(CmpPredicate::lt, x, zero), r.constant(x, -1), zero));
-  out.push_back(r.mul(g[0], sign));
-}
-void SinOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  out.push_back(r.mul(g[0], b.create<CosOp>(getLoc(), getInput())));
-}
-void CosOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  out.push_back(r.neg(r.mul(g[0], b.create<SinOp>(getLoc(), getInput()))));
-}
-void SigmoidOp::buildGradients(OpBuilder &b, ValueRange g,
-                               SmallVectorImpl<Value> &out) {
-  // g * (1 - y) * y, in PyTorch's order: 0 at x = -inf (y = 0).
-  Grad r = rules(*this, b);
-  Value y = getResult();
-  out.push_back(r.mul(r.mul(g[0], r.sub(r.constant(y, 1), y)), y));
-}
-void TanhOp::buildGradients(OpBuilder &b, ValueRange g,
-                            SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  Value y = getResult();
-  out.push_back(r.mul(g[0], r.sub(r.constant(y, 1), r.mul(y, y))));
-}
+// --- Elementwise: the rules of kiln/ops/Elementwise.h ----------------------
+#define KILN_UNARY_GRADIENT(Name, ...)                                         \
+  void Name##Op::buildGradients(OpBuilder &b, ValueRange g,                    \
+                                SmallVectorImpl<Value> &out) {                 \
+    Grad r = rules(*this, b);                                                  \
+    out.push_back(ops::Name::gradient<Grad, Value>(r, g[0], getInput(),        \
+                                                   getResult()));              \
+  }
+KILN_UNARY_OPS(KILN_UNARY_GRADIENT)
+#undef KILN_UNARY_GRADIENT
 
-// --- Binary
-// -------------------------------------------------------------------
-void AddOp::buildGradients(OpBuilder &, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  out.append({g[0], g[0]});
-}
-void SubOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  out.append({g[0], rules(*this, b).neg(g[0])});
-}
-void MulOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  out.append({r.mul(g[0], getRhs()), r.mul(g[0], getLhs())});
-}
-void DivOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  // d(a/b) = g/b, -g * ((a/b)/b) (PyTorch's rounding order)
-  Grad r = rules(*this, b);
-  Value gb = r.div(g[0], getRhs());
-  out.append({gb, r.mul(r.neg(g[0]), r.div(getResult(), getRhs()))});
-}
-void PowOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  // d(a^e) = g*(e*a^(e-1)), 0 where e == 0 (not 0 * inf at a = 0);
-  // g*(a^e*ln(a)), with 0 for a^e*ln(a) where a == 0 and e >= 0. PyTorch's
-  // masks and rounding order.
-  Grad r = rules(*this, b);
-  Value a = getLhs(), e = getRhs(), y = getResult();
-  Value zero = r.zerosLike(a);
-  Value em1 = r.sub(e, r.constant(e, 1));
-  Value ga = r.select(r.cmp(CmpPredicate::eq, e, zero), zero,
-                      r.mul(g[0], r.mul(e, b.create<PowOp>(getLoc(), a, em1))));
-  Value ylog = r.mul(y, b.create<LogOp>(getLoc(), a));
-  Value masked =
-      r.select(r.cmp(CmpPredicate::ge, e, zero),
-               r.select(r.cmp(CmpPredicate::eq, a, zero), zero, ylog), ylog);
-  out.append({ga, r.mul(g[0], masked)});
-}
-namespace {
-/// Gradients of max (or min) of a and c, PyTorch's rule: an operand that
-/// loses (`loses` compares a with c) gets 0, ties split g evenly, and
-/// otherwise (it wins, or either is NaN) it gets g.
-void extremumGradients(Grad &r, Value a, Value c, Value g, CmpPredicate loses,
-                       CmpPredicate wins, SmallVectorImpl<Value> &out) {
-  Value zero = r.zerosLike(g), half = r.mul(g, r.constant(g, 0.5));
-  Value share = r.select(r.cmp(CmpPredicate::eq, a, c), half, g);
-  out.append({r.select(r.cmp(loses, a, c), zero, share),
-              r.select(r.cmp(wins, a, c), zero, share)});
-}
-} // namespace
-
-void MaxOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::lt,
-                    CmpPredicate::gt, out);
-}
-void MinOp::buildGradients(OpBuilder &b, ValueRange g,
-                           SmallVectorImpl<Value> &out) {
-  Grad r = rules(*this, b);
-  extremumGradients(r, getLhs(), getRhs(), g[0], CmpPredicate::gt,
-                    CmpPredicate::lt, out);
-}
+#define KILN_BINARY_GRADIENT(Name, ...)                                        \
+  void Name##Op::buildGradients(OpBuilder &b, ValueRange g,                    \
+                                SmallVectorImpl<Value> &out) {                 \
+    Grad r = rules(*this, b);                                                  \
+    Value gx, gy;                                                              \
+    ops::Name::gradient<Grad, Value>(r, g[0], getLhs(), getRhs(), &gx, &gy);   \
+    out.append({gx, gy});                                                      \
+  }
+KILN_BINARY_OPS(KILN_BINARY_GRADIENT)
+#undef KILN_BINARY_GRADIENT
 
 // --- Selection and casts
 // ------------------------------------------------------

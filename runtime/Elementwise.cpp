@@ -141,48 +141,69 @@ template <class T> T powOf(T x, T y) {
   }
 }
 
+/// The scalar primitives of kiln/ops/Elementwise.h on C++ values of type T:
+/// integer arithmetic wraps, transcendental functions of integers go
+/// through double.
+template <class T> struct ScalarMath {
+  using F = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+  static constexpr bool isFloat = std::is_floating_point_v<T>;
+
+  T constant(T, double v) { return T(v); }
+  T neg(T x) {
+    if constexpr (isFloat)
+      return T(-x); // -(+0.0) is -0.0, not 0 - x
+    else
+      return wrapping(T(0), x, [](auto p, auto q) { return p - q; });
+  }
+  T abs(T x) {
+    if constexpr (isFloat)
+      return std::fabs(x); // |-0.0| is +0.0
+    else
+      return x < T(0) ? neg(x) : x;
+  }
+  T exp(T x) { return T(std::exp(F(x))); }
+  T log(T x) { return T(std::log(F(x))); }
+  T sqrt(T x) { return T(std::sqrt(F(x))); }
+  T sin(T x) { return T(std::sin(F(x))); }
+  T cos(T x) { return T(std::cos(F(x))); }
+  T tanh(T x) { return T(std::tanh(F(x))); }
+  T add(T x, T y) {
+    return wrapping(x, y, [](auto p, auto q) { return p + q; });
+  }
+  T sub(T x, T y) {
+    return wrapping(x, y, [](auto p, auto q) { return p - q; });
+  }
+  T mul(T x, T y) {
+    return wrapping(x, y, [](auto p, auto q) { return p * q; });
+  }
+  T div(T x, T y) {
+    if constexpr (std::is_integral_v<T>)
+      return y == 0 ? T(0) : T(x / y);
+    else
+      return T(x / y);
+  }
+  T pow(T x, T y) { return powOf<T>(x, y); }
+  T maximum(T x, T y) { return maxOf(x, y); }
+  T minimum(T x, T y) { return minOf(x, y); }
+};
+
 template <class T>
 void unaryTyped(UnaryOp op, const StridedView &in, const StridedView &out) {
-  using F = std::conditional_t<std::is_floating_point_v<T>, T, double>;
   switch (op) {
-  case UnaryOp::Neg:
-    return map1<T, T>(in, out, [](T x) {
-      if constexpr (std::is_floating_point_v<T>)
-        return T(-x); // -(+0.0) is -0.0, not 0 - x
-      else
-        return wrapping(T(0), x, [](auto p, auto q) { return p - q; });
+#define KILN_UNARY_CASE(Name, ...)                                             \
+  case UnaryOp::Name:                                                          \
+    return map1<T, T>(in, out, [](T x) {                                       \
+      ScalarMath<T> s;                                                         \
+      return ops::Name::value(s, x);                                           \
     });
-  case UnaryOp::Abs:
-    // fabs for floats: |-0.0| is +0.0.
-    return map1<T, T>(in, out, [](T x) {
-      if constexpr (std::is_floating_point_v<T>)
-        return std::fabs(x);
-      else
-        return x < T(0)
-                   ? wrapping(T(0), x, [](auto p, auto q) { return p - q; })
-                   : x;
-    });
+    KILN_UNARY_OPS(KILN_UNARY_CASE)
+#undef KILN_UNARY_CASE
   case UnaryOp::Relu:
     return map1<T, T>(in, out, [](T x) { return x < T(0) ? T(0) : x; });
   case UnaryOp::Sign:
     return map1<T, T>(in, out, [](T x) { return T((T(0) < x) - (x < T(0))); });
   case UnaryOp::LogicalNot:
     return map1<T, T>(in, out, [](T x) { return T(!x); });
-  case UnaryOp::Exp:
-    return map1<T, T>(in, out, [](T x) { return T(std::exp(F(x))); });
-  case UnaryOp::Log:
-    return map1<T, T>(in, out, [](T x) { return T(std::log(F(x))); });
-  case UnaryOp::Sqrt:
-    return map1<T, T>(in, out, [](T x) { return T(std::sqrt(F(x))); });
-  case UnaryOp::Sin:
-    return map1<T, T>(in, out, [](T x) { return T(std::sin(F(x))); });
-  case UnaryOp::Cos:
-    return map1<T, T>(in, out, [](T x) { return T(std::cos(F(x))); });
-  case UnaryOp::Tanh:
-    return map1<T, T>(in, out, [](T x) { return T(std::tanh(F(x))); });
-  case UnaryOp::Sigmoid:
-    return map1<T, T>(in, out,
-                      [](T x) { return T(F(1) / (F(1) + std::exp(-F(x)))); });
   }
 }
 
@@ -190,31 +211,14 @@ template <class T>
 void binaryTyped(BinaryOp op, const StridedView &a, const StridedView &b,
                  const StridedView &out) {
   switch (op) {
-  case BinaryOp::Add:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      return wrapping(x, y, [](auto p, auto q) { return p + q; });
+#define KILN_BINARY_CASE(Name, mnemonic, RuntimeName, ...)                     \
+  case BinaryOp::RuntimeName:                                                  \
+    return map2<T, T>(a, b, out, [](T x, T y) {                                \
+      ScalarMath<T> s;                                                         \
+      return ops::Name::value(s, x, y);                                        \
     });
-  case BinaryOp::Sub:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      return wrapping(x, y, [](auto p, auto q) { return p - q; });
-    });
-  case BinaryOp::Mul:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      return wrapping(x, y, [](auto p, auto q) { return p * q; });
-    });
-  case BinaryOp::Div:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      if constexpr (std::is_integral_v<T>)
-        return y == 0 ? T(0) : T(x / y);
-      else
-        return T(x / y);
-    });
-  case BinaryOp::Pow:
-    return map2<T, T>(a, b, out, [](T x, T y) { return powOf<T>(x, y); });
-  case BinaryOp::Maximum:
-    return map2<T, T>(a, b, out, [](T x, T y) { return maxOf(x, y); });
-  case BinaryOp::Minimum:
-    return map2<T, T>(a, b, out, [](T x, T y) { return minOf(x, y); });
+    KILN_BINARY_OPS(KILN_BINARY_CASE)
+#undef KILN_BINARY_CASE
   case BinaryOp::ThresholdGrad:
     // PyTorch's threshold_backward: 0 where x <= 0; a NaN x passes g.
     return map2<T, T>(a, b, out, [](T g, T x) { return x <= T(0) ? T(0) : g; });

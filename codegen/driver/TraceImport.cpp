@@ -122,32 +122,18 @@ OwningOpRef<ModuleOp> importTrace(MLIRContext &ctx, const trace::Graph &g,
           Value result;
           using trace::Op;
           switch (n.op) {
-#define KILN_UNARY(OP, CLASS)                                                  \
-  case Op::OP:                                                                 \
-    result = b.create<ir::CLASS>(at, in(0));                                   \
+#define KILN_UNARY(Name, ...)                                                  \
+  case Op::Name:                                                               \
+    result = b.create<ir::Name##Op>(at, in(0));                                \
     break;
-            KILN_UNARY(Neg, NegOp)
-            KILN_UNARY(Exp, ExpOp)
-            KILN_UNARY(Log, LogOp)
-            KILN_UNARY(Sqrt, SqrtOp)
-            KILN_UNARY(Abs, AbsOp)
-            KILN_UNARY(Sin, SinOp)
-            KILN_UNARY(Cos, CosOp)
-            KILN_UNARY(Tanh, TanhOp)
-            KILN_UNARY(Sigmoid, SigmoidOp)
-            KILN_UNARY(Detach, DetachOp)
+            KILN_UNARY_OPS(KILN_UNARY)
+            KILN_UNARY(Detach)
 #undef KILN_UNARY
-#define KILN_BINARY(OP, CLASS)                                                 \
-  case Op::OP:                                                                 \
-    result = b.create<ir::CLASS>(at, in(0), in(1));                            \
+#define KILN_BINARY(Name, ...)                                                 \
+  case Op::Name:                                                               \
+    result = b.create<ir::Name##Op>(at, in(0), in(1));                         \
     break;
-            KILN_BINARY(Add, AddOp)
-            KILN_BINARY(Sub, SubOp)
-            KILN_BINARY(Mul, MulOp)
-            KILN_BINARY(Div, DivOp)
-            KILN_BINARY(Pow, PowOp)
-            KILN_BINARY(Max, MaxOp)
-            KILN_BINARY(Min, MinOp)
+            KILN_BINARY_OPS(KILN_BINARY)
 #undef KILN_BINARY
           case Op::Cmp:
             result = b.create<ir::CmpOp>(

@@ -13,6 +13,7 @@
 #include "kiln/Scalar.h"
 #include "kiln/TensorImpl.h"
 #include "kiln/TensorOptions.h"
+#include "kiln/ops/Elementwise.h"
 
 #include <memory>
 #include <optional>
@@ -191,17 +192,12 @@ public:
   Tensor pow(const Scalar &exponent) const;
   Tensor pow(const Tensor &exponent) const;
   Tensor square() const { return pow(2); }
-  Tensor exp() const;
-  Tensor log() const;
-  Tensor sqrt() const;
+  // exp() log() sqrt() abs() neg() sin() cos() tanh() sigmoid() ...
+#define KILN_UNARY_METHOD(Name, method, ...) Tensor method() const;
+  KILN_UNARY_OPS(KILN_UNARY_METHOD)
+#undef KILN_UNARY_METHOD
   Tensor rsqrt() const;
-  Tensor abs() const;
-  Tensor neg() const;
   Tensor sign() const;
-  Tensor sin() const;
-  Tensor cos() const;
-  Tensor tanh() const;
-  Tensor sigmoid() const;
   Tensor relu() const;
   Tensor reciprocal() const;
   Tensor clamp(std::optional<Scalar> min = std::nullopt,
@@ -322,15 +318,10 @@ Tensor mul(const Tensor &a, const Tensor &b);
 Tensor div(const Tensor &a, const Tensor &b);
 Tensor pow(const Tensor &a, const Scalar &exponent);
 Tensor pow(const Tensor &a, const Tensor &exponent);
-Tensor exp(const Tensor &a);
-Tensor log(const Tensor &a);
-Tensor sqrt(const Tensor &a);
-Tensor abs(const Tensor &a);
-Tensor neg(const Tensor &a);
-Tensor sin(const Tensor &a);
-Tensor cos(const Tensor &a);
-Tensor tanh(const Tensor &a);
-Tensor sigmoid(const Tensor &a);
+// exp(a) log(a) sqrt(a) abs(a) neg(a) sin(a) cos(a) tanh(a) sigmoid(a) ...
+#define KILN_UNARY_FUNCTION(Name, method, ...) Tensor method(const Tensor &a);
+KILN_UNARY_OPS(KILN_UNARY_FUNCTION)
+#undef KILN_UNARY_FUNCTION
 Tensor relu(const Tensor &a);
 Tensor clamp(const Tensor &a, std::optional<Scalar> min,
              std::optional<Scalar> max = std::nullopt);

@@ -22,23 +22,12 @@
 
 namespace kiln::trace {
 
-/// The recorded primitive ops; one per kiln dialect op.
+/// The recorded primitive ops; one per kiln dialect op. The elementwise ones
+/// come from kiln/ops/Elementwise.h.
 enum class Op {
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Abs,
-  Sin,
-  Cos,
-  Tanh,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Max,
-  Min,
+#define KILN_TRACE_OP(Name, ...) Name,
+  KILN_UNARY_OPS(KILN_TRACE_OP) KILN_BINARY_OPS(KILN_TRACE_OP)
+#undef KILN_TRACE_OP
   Cmp,
   Select,
   Cast,
@@ -54,7 +43,6 @@ enum class Op {
   Detach,
   Backward,
   CustomGradient,
-  Sigmoid,
   /// Reductions: attr[0] holds the dims. A non-empty attr[1] ({dim}) marks
   /// max/min(dim): the first extremum along dim is selected and alone takes
   /// the gradient (kiln's `first`); otherwise ties share it.

@@ -180,9 +180,9 @@ func.func @sin(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
 // -----
 
 // CHECK-LABEL: func @cos(
-// CHECK-NEXT: %[[V0:.+]] = kiln.sin %arg0 : tensor<3xf32>
-// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg1, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.neg %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V0:.+]] = kiln.neg %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.sin %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.mul %[[V0]], %[[V1]] : tensor<3xf32>
 // CHECK-NEXT: return %[[V2]] : tensor<3xf32>
 func.func @cos(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
   %y = kiln.cos %x : tensor<3xf32>
@@ -229,12 +229,12 @@ func.func @sub(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // -----
 
 // CHECK-LABEL: func @div(
-// CHECK-NEXT: %[[V0:.+]] = kiln.div %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V1:.+]] = kiln.div %arg2, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.neg %arg2 : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.div %[[V0]], %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.mul %[[V2]], %[[V3]] : tensor<3xf32>
-// CHECK-NEXT: return %[[V1]], %[[V4]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V0:.+]] = kiln.div %arg2, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.neg %arg2 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.div %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.div %[[V2]], %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %[[V1]], %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: return %[[V0]], %[[V4]] : tensor<3xf32>, tensor<3xf32>
 func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.div %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -246,21 +246,21 @@ func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-LABEL: func @pow(
 // CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
 // CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.pow %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.cmp eq, %arg1, %[[V1]] : tensor<3xf32>
 // CHECK-NEXT: %[[V3:.+]] = kiln.sub %arg1, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.cmp eq, %arg1, %[[V1]] : tensor<3xf32>
-// CHECK-NEXT: %[[V5:.+]] = kiln.pow %arg0, %[[V3]] : tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.mul %arg1, %[[V5]] : tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.mul %arg2, %[[V6]] : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V4]], %[[V1]], %[[V7]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.pow %arg0, %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.mul %arg1, %[[V4]] : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.mul %arg2, %[[V5]] : tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.select %[[V2]], %[[V1]], %[[V6]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.pow %arg0, %arg1 : tensor<3xf32>
 // CHECK-NEXT: %[[V9:.+]] = kiln.log %arg0 : tensor<3xf32>
-// CHECK-NEXT: %[[V10:.+]] = kiln.mul %[[V2]], %[[V9]] : tensor<3xf32>
+// CHECK-NEXT: %[[V10:.+]] = kiln.mul %[[V8]], %[[V9]] : tensor<3xf32>
 // CHECK-NEXT: %[[V11:.+]] = kiln.cmp ge, %arg1, %[[V1]] : tensor<3xf32>
 // CHECK-NEXT: %[[V12:.+]] = kiln.cmp eq, %arg0, %[[V1]] : tensor<3xf32>
 // CHECK-NEXT: %[[V13:.+]] = kiln.select %[[V12]], %[[V1]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
 // CHECK-NEXT: %[[V14:.+]] = kiln.select %[[V11]], %[[V13]], %[[V10]] : tensor<3xi1>, tensor<3xf32>
 // CHECK-NEXT: %[[V15:.+]] = kiln.mul %arg2, %[[V14]] : tensor<3xf32>
-// CHECK-NEXT: return %[[V8]], %[[V15]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: return %[[V7]], %[[V15]] : tensor<3xf32>, tensor<3xf32>
 func.func @pow(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.pow %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -272,14 +272,14 @@ func.func @pow(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-LABEL: func @max(
 // CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<5.000000e-01> : tensor<3xf32>
 // CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V3]], %[[V2]], %arg2 : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V2]], %[[V3]], %arg2 : tensor<3xi1>, tensor<3xf32>
 // CHECK-NEXT: %[[V5:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V6]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V6]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V7]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
 func.func @max(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.max %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
@@ -291,14 +291,14 @@ func.func @max(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-LABEL: func @min(
 // CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<5.000000e-01> : tensor<3xf32>
 // CHECK-NEXT: %[[V1:.+]] = kiln.constant dense<0.000000e+00> : tensor<3xf32>
-// CHECK-NEXT: %[[V2:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
-// CHECK-NEXT: %[[V3:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V3]], %[[V2]], %arg2 : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.cmp eq, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.mul %arg2, %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.select %[[V2]], %[[V3]], %arg2 : tensor<3xi1>, tensor<3xf32>
 // CHECK-NEXT: %[[V5:.+]] = kiln.cmp gt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: %[[V7:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
-// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V7]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
-// CHECK-NEXT: return %[[V6]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.cmp lt, %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.select %[[V5]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V8:.+]] = kiln.select %[[V6]], %[[V1]], %[[V4]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: return %[[V7]], %[[V8]] : tensor<3xf32>, tensor<3xf32>
 func.func @min(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.min %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>

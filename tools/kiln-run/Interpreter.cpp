@@ -152,27 +152,16 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
     Tensor r =
         llvm::TypeSwitch<Operation *, Tensor>(&op)
             .Case([&](ir::ConstantOp o) { return constantTensor(o); })
-            .Case([&](ir::NegOp o) { return in(o.getInput()).neg(); })
-            .Case([&](ir::ExpOp o) { return in(o.getInput()).exp(); })
-            .Case([&](ir::LogOp o) { return in(o.getInput()).log(); })
-            .Case([&](ir::SqrtOp o) { return in(o.getInput()).sqrt(); })
-            .Case([&](ir::AbsOp o) { return in(o.getInput()).abs(); })
-            .Case([&](ir::SinOp o) { return in(o.getInput()).sin(); })
-            .Case([&](ir::CosOp o) { return in(o.getInput()).cos(); })
-            .Case([&](ir::TanhOp o) { return in(o.getInput()).tanh(); })
-            .Case([&](ir::SigmoidOp o) { return in(o.getInput()).sigmoid(); })
-            .Case([&](ir::AddOp o) { return in(o.getLhs()) + in(o.getRhs()); })
-            .Case([&](ir::SubOp o) { return in(o.getLhs()) - in(o.getRhs()); })
-            .Case([&](ir::MulOp o) { return in(o.getLhs()) * in(o.getRhs()); })
-            .Case([&](ir::DivOp o) { return in(o.getLhs()) / in(o.getRhs()); })
-            .Case(
-                [&](ir::PowOp o) { return in(o.getLhs()).pow(in(o.getRhs())); })
-            .Case([&](ir::MaxOp o) {
-              return in(o.getLhs()).maximum(in(o.getRhs()));
-            })
-            .Case([&](ir::MinOp o) {
-              return in(o.getLhs()).minimum(in(o.getRhs()));
-            })
+// The elementwise ops as the eager methods of kiln/ops/Elementwise.h.
+#define KILN_UNARY_CASE(Name, method, ...)                                     \
+  .Case([&](ir::Name##Op o) { return in(o.getInput()).method(); })
+#define KILN_BINARY_CASE(Name, mnemonic, RuntimeName, method, ...)             \
+  .Case([&](ir::Name##Op o) {                                                  \
+    return in(o.getLhs()).method(in(o.getRhs()));                              \
+  })
+            KILN_UNARY_OPS(KILN_UNARY_CASE) KILN_BINARY_OPS(KILN_BINARY_CASE)
+#undef KILN_UNARY_CASE
+#undef KILN_BINARY_CASE
             .Case([&](ir::CmpOp o) {
               return compare(o.getPredicate(), in(o.getLhs()), in(o.getRhs()));
             })

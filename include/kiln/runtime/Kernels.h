@@ -8,6 +8,7 @@
 #ifndef KILN_RUNTIME_KERNELS_H
 #define KILN_RUNTIME_KERNELS_H
 
+#include "kiln/ops/Elementwise.h"
 #include "kiln/runtime/DType.h"
 
 #include <cstdint>
@@ -27,29 +28,20 @@ struct StridedView {
   bool isContiguous() const;
 };
 
+/// The elementwise ops of kiln/ops/Elementwise.h, then eager-only ones.
 enum class UnaryOp {
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Abs,
-  Sin,
-  Cos,
-  Tanh,
-  Sigmoid,
+#define KILN_UNARY_ENUM(Name, ...) Name,
+  KILN_UNARY_OPS(KILN_UNARY_ENUM)
+#undef KILN_UNARY_ENUM
   Relu,
   Sign,
   LogicalNot,
 };
 
 enum class BinaryOp {
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Pow,
-  Maximum,
-  Minimum,
+#define KILN_BINARY_ENUM(Name, mnemonic, RuntimeName, ...) RuntimeName,
+  KILN_BINARY_OPS(KILN_BINARY_ENUM)
+#undef KILN_BINARY_ENUM
   Eq,
   Ne,
   Lt,
