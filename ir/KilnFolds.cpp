@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "ir/KilnDialect.h"
+#include "kiln/ops/Elementwise.h"
+#include "kiln/ops/ScalarMath.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
@@ -42,39 +44,81 @@ DenseElementsAttr splatOf(Attribute attr) {
   return dense && dense.isSplat() ? dense : nullptr;
 }
 
-/// Folds op(splat, splat) to a splat, computed in the element type itself
-/// (APFloat, or APInt wrapping as the compiled code does) so that int64
-/// values above 2^53 stay exact. `floatFn` or `intFn` may return nullopt to
-/// leave the op alone.
-template <class FloatFn, class IntFn>
-OpFoldResult foldSplats(Type type, Attribute lhs, Attribute rhs,
-                        FloatFn floatFn, IntFn intFn) {
-  DenseElementsAttr a = splatOf(lhs), b = splatOf(rhs);
-  if (!a || !b)
-    return {};
-  auto tensor = cast<RankedTensorType>(type);
-  if (isa<FloatType>(tensor.getElementType())) {
-    std::optional<APFloat> r =
-        floatFn(a.getSplatValue<APFloat>(), b.getSplatValue<APFloat>());
-    return r ? DenseElementsAttr::get(tensor, *r) : OpFoldResult();
-  }
-  if (tensor.getElementType().isInteger(1))
-    return {}; // bool arithmetic is not integer arithmetic (true + true)
-  std::optional<APInt> r =
-      intFn(a.getSplatValue<APInt>(), b.getSplatValue<APInt>());
-  return r ? DenseElementsAttr::get(tensor, *r) : OpFoldResult();
+/// The value of a splat attribute as the C++ scalar T.
+template <class T> T scalarOf(DenseElementsAttr a) {
+  if constexpr (std::is_same_v<T, bool>)
+    return a.getSplatValue<bool>();
+  else if constexpr (std::is_integral_v<T>)
+    return static_cast<T>(a.getSplatValue<APInt>().getSExtValue());
+  else if constexpr (std::is_same_v<T, float>)
+    return a.getSplatValue<APFloat>().convertToFloat();
+  else
+    return a.getSplatValue<APFloat>().convertToDouble();
 }
 
-constexpr auto kRound = APFloat::rmNearestTiesToEven;
+template <class T> DenseElementsAttr splatAttr(RankedTensorType type, T v) {
+  if constexpr (std::is_same_v<T, bool>)
+    return DenseElementsAttr::get(type, v);
+  else if constexpr (std::is_integral_v<T>)
+    return DenseElementsAttr::get(
+        type, APInt(64, static_cast<uint64_t>(v), /*isSigned=*/true));
+  else
+    return DenseElementsAttr::get(type, APFloat(v));
+}
+
+/// Folds table op `Rule` (kiln/ops/Elementwise.h) of splat constants to a
+/// splat, evaluated with the eager kernels' scalar semantics
+/// (kiln/ops/ScalarMath.h) in the element type itself: a folded constant is
+/// exactly what eager computes (int64 stays exact above 2^53 and wraps).
+template <class Rule, class... Attrs>
+OpFoldResult foldByTable(Type type, Attrs... operands) {
+  DenseElementsAttr splats[] = {splatOf(operands)...};
+  for (DenseElementsAttr a : splats)
+    if (!a)
+      return {};
+  auto tensor = cast<RankedTensorType>(type);
+  Type e = tensor.getElementType();
+  auto evaluate = [&](auto zero) -> OpFoldResult {
+    using T = decltype(zero);
+    ops::ScalarMath<T> math;
+    if constexpr (sizeof...(Attrs) == 1)
+      return splatAttr(tensor, Rule::value(math, scalarOf<T>(splats[0])));
+    else
+      return splatAttr(tensor, Rule::value(math, scalarOf<T>(splats[0]),
+                                           scalarOf<T>(splats[1])));
+  };
+  if (e.isF32())
+    return evaluate(float());
+  if (e.isF64())
+    return evaluate(double());
+  if (e.isInteger(64))
+    return evaluate(int64_t());
+  if (e.isInteger(1))
+    return evaluate(bool());
+  return {};
+}
+
 
 } // namespace
 
+/// Identities of unary ops beyond constant folding.
+template <class OpT> OpFoldResult unaryIdentity(OpT) { return {}; }
 // neg(neg(x)) -> x
-OpFoldResult NegOp::fold(FoldAdaptor) {
-  if (auto inner = getInput().getDefiningOp<NegOp>())
+template <> OpFoldResult unaryIdentity(NegOp op) {
+  if (auto inner = op.getInput().getDefiningOp<NegOp>())
     return inner.getInput();
   return {};
 }
+
+// op(splat) -> splat, for every unary op of kiln/ops/Elementwise.h
+#define KILN_UNARY_FOLD(Name, ...)                                             \
+  OpFoldResult Name##Op::fold(FoldAdaptor a) {                                 \
+    if (OpFoldResult r = unaryIdentity(*this))                                 \
+      return r;                                                                \
+    return foldByTable<ops::Name>(getType(), a.getInput());                    \
+  }
+KILN_UNARY_OPS(KILN_UNARY_FOLD)
+#undef KILN_UNARY_FOLD
 
 /// Whether adding `attr` leaves every x unchanged: -0.0 for floats (x + +0.0
 /// turns x = -0.0 into +0.0), 0 for integers.
@@ -95,15 +139,7 @@ OpFoldResult AddOp::fold(FoldAdaptor a) {
     return getLhs();
   if (isAdditiveIdentity(a.getLhs()))
     return getRhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
-        x.add(y, kRound);
-        return x;
-      },
-      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
-        return x + y;
-      });
+  return foldByTable<ops::Add>(getType(), a.getLhs(), a.getRhs());
 }
 
 // sub(x, +0.0) -> x (also for x = -0.0; x - -0.0 is not); for integers 0
@@ -113,15 +149,7 @@ OpFoldResult SubOp::fold(FoldAdaptor a) {
       (!isa<FloatType>(s.getElementType()) ||
        !s.getSplatValue<APFloat>().isNegative()))
     return getLhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
-        x.subtract(y, kRound);
-        return x;
-      },
-      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
-        return x - y;
-      });
+  return foldByTable<ops::Sub>(getType(), a.getLhs(), a.getRhs());
 }
 
 // mul(x, 1) -> x; mul(1, x) -> x
@@ -130,37 +158,21 @@ OpFoldResult MulOp::fold(FoldAdaptor a) {
     return getLhs();
   if (isSplatOf(a.getLhs(), 1))
     return getRhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
-        x.multiply(y, kRound);
-        return x;
-      },
-      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
-        return x * y;
-      });
+  return foldByTable<ops::Mul>(getType(), a.getLhs(), a.getRhs());
 }
 
 // div(x, 1) -> x
 OpFoldResult DivOp::fold(FoldAdaptor a) {
   if (isSplatOf(a.getRhs(), 1))
     return getLhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](APFloat x, const APFloat &y) -> std::optional<APFloat> {
-        x.divide(y, kRound);
-        return x;
-      },
-      [](const APInt &, const APInt &) -> std::optional<APInt> {
-        return std::nullopt; // integer division by zero stays a run-time matter
-      });
+  return foldByTable<ops::Div>(getType(), a.getLhs(), a.getRhs());
 }
 
 // pow(x, 1) -> x
 OpFoldResult PowOp::fold(FoldAdaptor a) {
   if (isSplatOf(a.getRhs(), 1))
     return getLhs();
-  return {};
+  return foldByTable<ops::Pow>(getType(), a.getLhs(), a.getRhs());
 }
 
 // max(x, x) -> x; max(splat a, splat b) propagates NaN and takes +0.0
@@ -168,28 +180,14 @@ OpFoldResult PowOp::fold(FoldAdaptor a) {
 OpFoldResult MaxOp::fold(FoldAdaptor a) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](const APFloat &x, const APFloat &y) -> std::optional<APFloat> {
-        return llvm::maximum(x, y);
-      },
-      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
-        return llvm::APIntOps::smax(x, y);
-      });
+  return foldByTable<ops::Max>(getType(), a.getLhs(), a.getRhs());
 }
 
 // min(x, x) -> x; min(splat a, splat b) as IEEE 754-2019 minimum
 OpFoldResult MinOp::fold(FoldAdaptor a) {
   if (getLhs() == getRhs())
     return getLhs();
-  return foldSplats(
-      getType(), a.getLhs(), a.getRhs(),
-      [](const APFloat &x, const APFloat &y) -> std::optional<APFloat> {
-        return llvm::minimum(x, y);
-      },
-      [](const APInt &x, const APInt &y) -> std::optional<APInt> {
-        return llvm::APIntOps::smin(x, y);
-      });
+  return foldByTable<ops::Min>(getType(), a.getLhs(), a.getRhs());
 }
 
 // cast(x : T to T) -> x

@@ -24,9 +24,11 @@ class Kiln_UnaryOp<string mnemonic, string math>
   let arguments = (ins Kiln_FloatTensor:$input);
   let results = (outs Kiln_FloatTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
+  // Constant folding with the eager kernels' scalar semantics.
+  let hasFolder = 1;
 }
 
-def Kiln_NegOp : Kiln_UnaryOp<"neg", "-x"> { let hasFolder = 1; }
+def Kiln_NegOp : Kiln_UnaryOp<"neg", "-x">;
 def Kiln_ExpOp : Kiln_UnaryOp<"exp", "e^x">;
 def Kiln_LogOp : Kiln_UnaryOp<"log", "ln(x)">;
 def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt", "sqrt(x)">;

@@ -222,3 +222,32 @@ func.func @splat_int64() -> (tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor
   %4 = kiln.broadcast %big : tensor<2xi64> to tensor<3x2xi64>
   return %0, %1, %2, %3, %4 : tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<2xi64>, tensor<3x2xi64>
 }
+
+// -----
+
+// op(splat) -> splat with the eager kernels' scalar semantics
+// (kiln/ops/ScalarMath.h): exp(0) = 1, sigmoid(0) = 0.5, sqrt(-1) = -NaN (x86),
+// pow(2, 10) = 1024, integer x / 0 = 0 (eager's rule)
+// CHECK-LABEL: func @splat_table_folds
+// CHECK-DAG: kiln.constant dense<1.000000e+00> : tensor<2xf32>
+// CHECK-DAG: kiln.constant dense<5.000000e-01> : tensor<2xf32>
+// CHECK-DAG: kiln.constant dense<0xFFC00000> : tensor<2xf32>
+// CHECK-DAG: kiln.constant dense<1.024000e+03> : tensor<2xf64>
+// CHECK-DAG: kiln.constant dense<0> : tensor<2xi64>
+// CHECK-NOT: kiln.exp
+// CHECK-NOT: kiln.sigmoid
+// CHECK-NOT: kiln.pow
+func.func @splat_table_folds() -> (tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf64>, tensor<2xi64>) {
+  %zero = kiln.constant dense<0.0> : tensor<2xf32>
+  %m1 = kiln.constant dense<-1.0> : tensor<2xf32>
+  %two = kiln.constant dense<2.0> : tensor<2xf64>
+  %ten = kiln.constant dense<10.0> : tensor<2xf64>
+  %seven = kiln.constant dense<7> : tensor<2xi64>
+  %izero = kiln.constant dense<0> : tensor<2xi64>
+  %0 = kiln.exp %zero : tensor<2xf32>
+  %1 = kiln.sigmoid %zero : tensor<2xf32>
+  %2 = kiln.sqrt %m1 : tensor<2xf32>
+  %3 = kiln.pow %two, %ten : tensor<2xf64>
+  %4 = kiln.div %seven, %izero : tensor<2xi64>
+  return %0, %1, %2, %3, %4 : tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf64>, tensor<2xi64>
+}
