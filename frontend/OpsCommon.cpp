@@ -156,6 +156,17 @@ const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
   if (value.grad_fn()) {
     impl.gradFn = value.grad_fn();
     impl.outputNr = value.output_nr();
+  } else if (impl.gradFn && GradMode::is_enabled()) {
+    // Every element was overwritten by a value without history: the old
+    // history gets a zero gradient (PyTorch's CopyBackwards), and the
+    // tensor still requires grad.
+    Tensor old(std::make_shared<TensorImpl>(impl));
+    autograd::setHistory(
+        self, autograd::makeNode("CopyBackwards", {old},
+                                 [](autograd::FunctionNode &,
+                                    const variable_list &g) {
+                                   return variable_list{zeros_like(g[0])};
+                                 }));
   }
   return self;
 }

@@ -145,6 +145,7 @@ int Recorder::newValue(IntArrayRef shape, ScalarType dtype) {
 void Recorder::addInput(const Tensor &t) {
   int v = newValue(t.sizes(), t.dtype());
   graph_.inputs.push_back(v);
+  graph_.inputGradState.push_back(-1);
   inputs_.push_back(t);
   bind(t, v);
 }
@@ -198,6 +199,8 @@ int Recorder::value(const Tensor &t) {
   auto grad = gradOf_.find(t.getIntrusivePtr().get());
   graph_.capturedGradOf.push_back(grad != gradOf_.end() ? grad->second
                                                         : Tensor());
+  graph_.capturedGradOfInput.push_back(
+      grad != gradOf_.end() ? inputIndex(grad->second) : -1);
   graph_.capturedAt.push_back(callers());
   graph_.captured.push_back({t, v});
   captured_.insert(t.getIntrusivePtr().get());
@@ -360,6 +363,13 @@ void Recorder::touchGrad(const Tensor &param) {
     gradParams_.push_back(param);
 }
 
+int Recorder::inputIndex(const Tensor &t) const {
+  for (size_t i = 0; i < inputs_.size(); ++i)
+    if (inputs_[i].is_same(t))
+      return static_cast<int>(i);
+  return -1;
+}
+
 void Recorder::guardGradState(const Tensor &param) {
   if (gradParamSet_.count(param.getIntrusivePtr().get()))
     return;
@@ -367,6 +377,11 @@ void Recorder::guardGradState(const Tensor &param) {
   bool defined = grad != nullptr;
   if (defined)
     gradOf_.emplace(grad.get(), param);
+  if (int i = inputIndex(param); i >= 0) {
+    // An argument: the call checks the tensor it is given.
+    graph_.inputGradState[i] = defined;
+    return;
+  }
   std::weak_ptr<TensorImpl> weak = param.getIntrusivePtr();
   guardOnce(
       param.getIntrusivePtr().get(), "grad defined",
@@ -404,6 +419,7 @@ void Recorder::finishGradSlots() {
         slot = value(Tensor(g));
     }
     graph_.gradSlots.push_back({p, slot});
+    graph_.gradSlotInput.push_back(inputIndex(p));
   }
   gradParams_.clear();
 }
@@ -476,6 +492,7 @@ Tensor Recorder::scalarInput(const std::string &key, double current,
                   std::move(description)});
   graph_.captured.push_back({t, v});
   graph_.capturedGradOf.push_back(Tensor());
+  graph_.capturedGradOfInput.push_back(-1);
   graph_.capturedAt.push_back(callers());
   captured_.insert(t.getIntrusivePtr().get());
   bind(t, v);

@@ -249,7 +249,8 @@ struct CompiledFunction::Impl {
         continue;
       }
       if (c.kind == CapturedCheck::GradOf) {
-        const Tensor &param = g.capturedGradOf[j];
+        int input = g.capturedGradOfInput[j];
+        Tensor param = input >= 0 ? out[input] : g.capturedGradOf[j];
         Tensor grad(param.impl().grad);
         if (!grad.defined() || grad.sizes() != IntArrayRef(c.sizes) ||
             grad.dtype() != c.dtype) {
@@ -283,6 +284,14 @@ struct CompiledFunction::Impl {
     return true;
   }
 
+  /// The tensor whose `.grad` grad slot `k` sets: a captured parameter, or
+  /// the argument given to this call.
+  static const Tensor &gradParam(const trace::Graph &g, size_t k,
+                                 const variable_list &args) {
+    int input = g.gradSlotInput[k];
+    return input >= 0 ? args[input] : g.gradSlots[k].first;
+  }
+
   /// The user's results of a compiled call: new tensors, or the objects
   /// they alias in eager.
   variable_list results(const Specialization &spec, const variable_list &args,
@@ -305,7 +314,7 @@ struct CompiledFunction::Impl {
         results.push_back(results[a.index]);
         break;
       case trace::OutputAlias::GradOf:
-        results.push_back(g.gradSlots[a.index].first.grad());
+        results.push_back(gradParam(g, a.index, args).grad());
         break;
       case trace::OutputAlias::InputView:
       case trace::OutputAlias::CapturedView: {
@@ -327,6 +336,14 @@ struct CompiledFunction::Impl {
   bool tryRun(Specialization &spec, const variable_list &inputs,
               variable_list &results, std::string &why, bool &permanent) {
     const trace::Graph &g = spec.graph;
+    for (size_t i = 0; i < inputs.size(); ++i)
+      if (g.inputGradState[i] >= 0 &&
+          inputs[i].impl().grad.operator bool() != bool(g.inputGradState[i])) {
+        why = "argument " + std::to_string(i) +
+              (g.inputGradState[i] ? " had a .grad when traced"
+                                   : " had no .grad when traced");
+        return false;
+      }
     for (const trace::Guard &guard : g.guards)
       if (!guard.holds()) {
         why = located(guard.description, guard.callers);
@@ -388,10 +405,11 @@ struct CompiledFunction::Impl {
       target.impl().storage->bumpVersion();
     }
     size_t slot = l.outputs + l.stateWrites;
-    for (const auto &[param, value] : g.gradSlots) {
+    for (size_t k = 0; k < g.gradSlots.size(); ++k) {
+      int value = g.gradSlots[k].second;
       if (value == -2)
         continue; // its gradient, updated in place above
-      param.mutable_grad() = value < 0 ? Tensor() : out[slot++];
+      gradParam(g, k, args).mutable_grad() = value < 0 ? Tensor() : out[slot++];
     }
     results = this->results(spec, args, out, inputs.size());
     return true;

@@ -155,6 +155,13 @@ struct Graph {
   std::vector<ScalarInput> scalarInputs;
   /// Per output, whether it aliases a tensor that outlives the call.
   std::vector<OutputAlias> outputAliases;
+  /// Arguments that are leaves of a backward: per argument, whether the
+  /// trace depends on its `.grad` being defined (1), None (0), or not (-1).
+  /// A compiled call checks the tensors it is given, not the traced ones.
+  std::vector<int> inputGradState;
+  /// Per grad slot, and per captured gradient: the argument whose `.grad`
+  /// it is, or -1 (a captured parameter's).
+  std::vector<int> gradSlotInput, capturedGradOfInput;
   /// Captured tensors written in place, with their final value.
   std::vector<std::pair<Tensor, int>> stateWrites;
   /// Parameters whose `.grad` the trace set: final value, or -1 for None.
@@ -276,6 +283,8 @@ private:
 
   /// Output aliases, once the outputs are known.
   void finishOutputAliases();
+  /// The index of `t` among the traced function's arguments, or -1.
+  int inputIndex(const Tensor &t) const;
 
   Graph graph_;
   /// Tensors with a larger serial were made during this trace.
