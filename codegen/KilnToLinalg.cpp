@@ -229,9 +229,15 @@ struct ScalarMath {
   Value sin(Value x) { return b.create<math::SinOp>(loc, x); }
   Value cos(Value x) { return b.create<math::CosOp>(loc, x); }
   Value tanh(Value x) { return b.create<math::TanhOp>(loc, x); }
-  Value add(Value x, Value y) { return typed<arith::AddFOp, arith::AddIOp>(x, y); }
-  Value sub(Value x, Value y) { return typed<arith::SubFOp, arith::SubIOp>(x, y); }
-  Value mul(Value x, Value y) { return typed<arith::MulFOp, arith::MulIOp>(x, y); }
+  Value add(Value x, Value y) {
+    return typed<arith::AddFOp, arith::AddIOp>(x, y);
+  }
+  Value sub(Value x, Value y) {
+    return typed<arith::SubFOp, arith::SubIOp>(x, y);
+  }
+  Value mul(Value x, Value y) {
+    return typed<arith::MulFOp, arith::MulIOp>(x, y);
+  }
   Value div(Value x, Value y) {
     return typed<arith::DivFOp, arith::DivSIOp>(x, y);
   }
@@ -789,8 +795,8 @@ void populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   KILN_UNARY_OPS(KILN_UNARY_PATTERN)
 #undef KILN_UNARY_PATTERN
 #define KILN_BINARY_PATTERN(Name, ...)                                         \
-  patterns.add<ElementwiseToGeneric<ir::Name##Op>>(ctx,                        \
-                                                   binaryFromTable<ops::Name>);
+  patterns.add<ElementwiseToGeneric<ir::Name##Op>>(                            \
+      ctx, binaryFromTable<ops::Name>);
   KILN_BINARY_OPS(KILN_BINARY_PATTERN)
 #undef KILN_BINARY_PATTERN
   patterns.add<ElementwiseToGeneric<ir::CmpOp>>(ctx, compareScalar);

@@ -131,19 +131,18 @@ struct EagerMath {
 
 /// A unary op of kiln/ops/Elementwise.h with its table's gradient rule.
 template <class Rule>
-Tensor unaryOp(UnaryOp op, const char *name, const Tensor &a,
-               bool floatingOnly, ops::Saves saves) {
+Tensor unaryOp(UnaryOp op, const char *name, const Tensor &a, bool floatingOnly,
+               ops::Saves saves) {
   KILN_CHECK(op != UnaryOp::Neg || a.dtype() != kBool,
              "Negation, the `-` operator, on a bool tensor is not supported. "
              "If you are trying to invert a mask, use the `~` or "
              "`logical_not()` operator instead.");
-  return unaryWithGrad(
-      op, name, a, floatingOnly, saves == ops::Saves::Input,
-      saves == ops::Saves::Result,
-      [](const Tensor &g, const Tensor &x, const Tensor &y) {
-        EagerMath m;
-        return Rule::gradient(m, g, x, y);
-      });
+  return unaryWithGrad(op, name, a, floatingOnly, saves == ops::Saves::Input,
+                       saves == ops::Saves::Result,
+                       [](const Tensor &g, const Tensor &x, const Tensor &y) {
+                         EagerMath m;
+                         return Rule::gradient(m, g, x, y);
+                       });
 }
 
 Keep keepOf(ops::Keep k) {
@@ -154,9 +153,8 @@ Keep keepOf(ops::Keep k) {
 
 /// A binary op of kiln/ops/Elementwise.h with its table's gradient rule.
 template <class Rule>
-Tensor binaryOp(BinaryOp op, const char *name, const Tensor &a,
-                const Tensor &b, bool floatingOnly, ops::Keep keepA,
-                ops::Keep keepB) {
+Tensor binaryOp(BinaryOp op, const char *name, const Tensor &a, const Tensor &b,
+                bool floatingOnly, ops::Keep keepA, ops::Keep keepB) {
   return binaryWithGrad(
       op, name, a, b, floatingOnly, keepOf(keepA), keepOf(keepB),
       [](FunctionNode &n, const Tensor &g, const Tensor &x, const Tensor &y) {
@@ -196,8 +194,12 @@ Tensor Tensor::sub(const Tensor &other, const Scalar &alpha) const {
   return binarySub(*this, b);
 }
 
-Tensor Tensor::mul(const Tensor &other) const { return binaryMul(*this, other); }
-Tensor Tensor::div(const Tensor &other) const { return binaryDiv(*this, other); }
+Tensor Tensor::mul(const Tensor &other) const {
+  return binaryMul(*this, other);
+}
+Tensor Tensor::div(const Tensor &other) const {
+  return binaryDiv(*this, other);
+}
 Tensor Tensor::pow(const Tensor &exponent) const {
   return binaryPow(*this, exponent);
 }

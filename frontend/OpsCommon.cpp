@@ -162,11 +162,11 @@ const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
     // tensor still requires grad.
     Tensor old(std::make_shared<TensorImpl>(impl));
     autograd::setHistory(
-        self, autograd::makeNode("CopyBackwards", {old},
-                                 [](autograd::FunctionNode &,
-                                    const variable_list &g) {
-                                   return variable_list{zeros_like(g[0])};
-                                 }));
+        self, autograd::makeNode(
+                  "CopyBackwards", {old},
+                  [](autograd::FunctionNode &, const variable_list &g) {
+                    return variable_list{zeros_like(g[0])};
+                  }));
   }
   return self;
 }

@@ -487,9 +487,8 @@ Tensor Recorder::scalarInput(const std::string &key, double current,
     t = full({}, current, kDouble);
   }
   int v = newValue({}, kDouble);
-  graph_.scalarInputs.push_back(
-      ScalarInput{graph_.captured.size(), std::move(read),
-                  std::move(description)});
+  graph_.scalarInputs.push_back(ScalarInput{
+      graph_.captured.size(), std::move(read), std::move(description)});
   graph_.captured.push_back({t, v});
   graph_.capturedGradOf.push_back(Tensor());
   graph_.capturedGradOfInput.push_back(-1);

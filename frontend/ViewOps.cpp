@@ -595,16 +595,16 @@ Tensor cat(TensorList tensors, int64_t dim) {
     // Each part's gradient has the part's dtype (PyTorch's), not the
     // promoted one.
     autograd::setHistory(
-        out, autograd::makeNode(
-                 "CatBackward0", inputs,
-                 [=](FunctionNode &, const variable_list &g) {
-                   variable_list r;
-                   for (size_t i = 0; i < lengths.size(); ++i)
-                     r.push_back(
-                         g[0].slice(dim, offsets[i], offsets[i] + lengths[i])
-                             .to(dtypes[i]));
-                   return r;
-                 }));
+        out,
+        autograd::makeNode("CatBackward0", inputs,
+                           [=](FunctionNode &, const variable_list &g) {
+                             variable_list r;
+                             for (size_t i = 0; i < lengths.size(); ++i)
+                               r.push_back(g[0].slice(dim, offsets[i],
+                                                      offsets[i] + lengths[i])
+                                               .to(dtypes[i]));
+                             return r;
+                           }));
   }
   return out;
 }

@@ -98,7 +98,6 @@ OpFoldResult foldByTable(Type type, Attrs... operands) {
   return {};
 }
 
-
 } // namespace
 
 /// Identities of unary ops beyond constant folding.

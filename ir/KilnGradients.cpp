@@ -47,9 +47,9 @@ struct Grad {
   /// -1, 0 or 1 (0 for NaN), as kiln ops.
   Value sign(Value x) {
     Value zero = zerosLike(x);
-    return select(cmp(CmpPredicate::gt, x, zero), constant(x, 1),
-                  select(cmp(CmpPredicate::lt, x, zero), constant(x, -1),
-                         zero));
+    return select(
+        cmp(CmpPredicate::gt, x, zero), constant(x, 1),
+        select(cmp(CmpPredicate::lt, x, zero), constant(x, -1), zero));
   }
   Value eq(Value x, Value y) { return cmp(CmpPredicate::eq, x, y); }
   Value lt(Value x, Value y) { return cmp(CmpPredicate::lt, x, y); }
@@ -102,8 +102,8 @@ Value expandReduced(Grad &r, Value g, Value input, ArrayRef<int64_t> dims) {
   void Name##Op::buildGradients(OpBuilder &b, ValueRange g,                    \
                                 SmallVectorImpl<Value> &out) {                 \
     Grad r = rules(*this, b);                                                  \
-    out.push_back(ops::Name::gradient<Grad, Value>(r, g[0], getInput(),        \
-                                                   getResult()));              \
+    out.push_back(                                                             \
+        ops::Name::gradient<Grad, Value>(r, g[0], getInput(), getResult()));   \
   }
 KILN_UNARY_OPS(KILN_UNARY_GRADIENT)
 #undef KILN_UNARY_GRADIENT

@@ -27,9 +27,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -210,8 +210,7 @@ struct CompiledFunction::Impl {
   /// (its cache, the captured tensors it updates).
   std::mutex mutex;
   /// Specializations per key, most recently used first.
-  std::unordered_map<std::string,
-                     std::vector<std::unique_ptr<Specialization>>>
+  std::unordered_map<std::string, std::vector<std::unique_ptr<Specialization>>>
       cache;
   /// Keys whose traces cannot be compiled: they run eagerly.
   std::unordered_map<std::string, std::string> eagerOnly;
@@ -321,9 +320,9 @@ struct CompiledFunction::Impl {
         const Tensor &base =
             args[(a.kind == trace::OutputAlias::InputView ? 0 : numInputs) +
                  a.index];
-        results.push_back(trace::aliasOf(
-            base, a.sizes, a.strides,
-            base.storage_offset() + (a.offset - a.baseOffset)));
+        results.push_back(
+            trace::aliasOf(base, a.sizes, a.strides,
+                           base.storage_offset() + (a.offset - a.baseOffset)));
         break;
       }
       }
@@ -421,8 +420,8 @@ struct CompiledFunction::Impl {
     if (!logGuards())
       return;
     std::ostringstream os;
-    os << "specialization " << id << ": " << g.inputs.size()
-       << " arguments, " << g.captured.size() - g.scalarInputs.size()
+    os << "specialization " << id << ": " << g.inputs.size() << " arguments, "
+       << g.captured.size() - g.scalarInputs.size()
        << " captured tensors (each guarded: same object, not replaced, "
           "requires_grad, shape and strides)";
     for (const trace::ScalarInput &s : g.scalarInputs)
@@ -430,8 +429,8 @@ struct CompiledFunction::Impl {
     for (const trace::Guard &guard : g.guards)
       os << "\n  guard: " << located(guard.description, guard.callers);
     for (const trace::HostRead &h : g.hostReads)
-      os << "\n  guard: " << located(h.description, h.callers)
-         << " equals " << h.observed;
+      os << "\n  guard: " << located(h.description, h.callers) << " equals "
+         << h.observed;
     logLine(options.name, os.str());
   }
 
@@ -467,8 +466,8 @@ struct CompiledFunction::Impl {
       warn(options.name,
            "cache limit (" + std::to_string(options.cacheLimit) +
                ") reached; this case runs eagerly from now on" +
-               (last.empty() ? "" : ". The last re-trace was caused by: " +
-                                        last));
+               (last.empty() ? ""
+                             : ". The last re-trace was caused by: " + last));
       return results;
     }
     auto start = std::chrono::steady_clock::now();
@@ -572,8 +571,8 @@ struct CompiledFunction::Impl {
         ++stats.fallbacks;
         eagerOnly[key] = firstMiss;
         warn(options.name,
-             "re-traced " + std::to_string(kRetraceLimit) +
-                 " times because " + firstMiss +
+             "re-traced " + std::to_string(kRetraceLimit) + " times because " +
+                 firstMiss +
                  "; this case runs eagerly from now on. Values read on the "
                  "host (item(), a tensor used as a bool) and captured tensors "
                  "replaced on every call defeat compilation: return such a "

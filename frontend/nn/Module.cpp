@@ -1,9 +1,9 @@
 //===- Module.cpp - nn::Module
 //---------------------------------------------===//
 #include "kiln/nn/Module.h"
+#include "kiln/Trace.h"
 #include "kiln/autograd/Function.h"
 #include "kiln/autograd/GradMode.h"
-#include "kiln/Trace.h"
 
 #include <sstream>
 

@@ -51,12 +51,10 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
   auto hyper = [&](const char *name, double (*get)(const AdamOptions &)) {
     return tracedHyper<AdamOptions>(r, group, name, get);
   };
-  Tensor beta1 = hyper("beta1", [](const AdamOptions &o) {
-    return std::get<0>(o.betas());
-  });
-  Tensor beta2 = hyper("beta2", [](const AdamOptions &o) {
-    return std::get<1>(o.betas());
-  });
+  Tensor beta1 = hyper(
+      "beta1", [](const AdamOptions &o) { return std::get<0>(o.betas()); });
+  Tensor beta2 = hyper(
+      "beta2", [](const AdamOptions &o) { return std::get<1>(o.betas()); });
   guardStateCreated(
       r, p,
       [](const OptimizerParamState &st) {

@@ -102,8 +102,8 @@ void Optimizer::guardGroups(trace::Recorder &r) {
       "the optimizer's parameter groups (count and members)");
 }
 
-void Optimizer::guardGroupFlags(trace::Recorder &r, size_t group,
-                                int64_t flags, std::function<int64_t()> read) {
+void Optimizer::guardGroupFlags(trace::Recorder &r, size_t group, int64_t flags,
+                                std::function<int64_t()> read) {
   r.guardOnce(
       this, "group flags " + std::to_string(group),
       [&] { return [read, flags] { return read() == flags; }; },

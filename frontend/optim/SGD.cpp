@@ -41,15 +41,13 @@ void SGD::tracedUpdate(const Tensor &p, size_t group, trace::Recorder &r) {
   };
   Tensor d = p.grad();
   if (o.weight_decay() != 0)
-    d = d + p * hyper("weight_decay", [](const SGDOptions &o) {
-          return o.weight_decay();
-        });
+    d = d + p * hyper("weight_decay",
+                      [](const SGDOptions &o) { return o.weight_decay(); });
   if (o.momentum() != 0) {
     Tensor momentum =
         hyper("momentum", [](const SGDOptions &o) { return o.momentum(); });
-    Tensor keep = hyper("1 - dampening", [](const SGDOptions &o) {
-      return 1 - o.dampening();
-    });
+    Tensor keep = hyper("1 - dampening",
+                        [](const SGDOptions &o) { return 1 - o.dampening(); });
     guardStateCreated(
         r, p,
         [](const OptimizerParamState &s) {

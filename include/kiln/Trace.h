@@ -28,7 +28,7 @@ enum class Op {
 #define KILN_TRACE_OP(Name, ...) Name,
   KILN_UNARY_OPS(KILN_TRACE_OP) KILN_BINARY_OPS(KILN_TRACE_OP)
 #undef KILN_TRACE_OP
-  Cmp,
+      Cmp,
   Select,
   Cast,
   Constant,
@@ -120,12 +120,12 @@ struct ScalarInput {
 /// call, so that a compiled call returns the same objects eager would.
 struct OutputAlias {
   enum Kind {
-    Fresh,    ///< a new tensor (the compiled result)
-    Input,    ///< the argument `index` itself
-    Captured, ///< the captured tensor `index` itself
-    Output,   ///< the same object as output `index`
-    GradOf,   ///< the `.grad` of gradSlots[index]'s parameter after the call
-    InputView,    ///< a view of argument `index`'s memory
+    Fresh,     ///< a new tensor (the compiled result)
+    Input,     ///< the argument `index` itself
+    Captured,  ///< the captured tensor `index` itself
+    Output,    ///< the same object as output `index`
+    GradOf,    ///< the `.grad` of gradSlots[index]'s parameter after the call
+    InputView, ///< a view of argument `index`'s memory
     CapturedView, ///< a view of captured tensor `index`'s memory
   };
   Kind kind = Fresh;

@@ -169,7 +169,8 @@ TEST(Guards, AdamLearningRateAndBetasChangedBetweenCalls) {
         },
         compiled);
     Trace seen;
-    auto &o = static_cast<optim::AdamOptions &>(opt.param_groups()[0].options());
+    auto &o =
+        static_cast<optim::AdamOptions &>(opt.param_groups()[0].options());
     for (int i = 0; i < 8; ++i) {
       o.lr(0.01 * (i + 1));
       o.betas({0.9 - 0.05 * i, 0.999 - 0.01 * i});
@@ -386,8 +387,7 @@ TEST(Guards, ParamGroupAddedAfterCompiling) {
     for (int i = 0; i < 6; ++i) {
       if (i == 3)
         opt.add_param_group(optim::OptimizerParamGroup(
-            net.l2->parameters(),
-            std::make_unique<optim::SGDOptions>(0.05)));
+            net.l2->parameters(), std::make_unique<optim::SGDOptions>(0.05)));
       seen.push_back(snap(run()));
     }
     auto more = observeParams(net);
@@ -566,9 +566,10 @@ TEST(Guards, EagerOpsDoNotRebindTheTensorsTheyRead) {
   watched.push_back(y);
   for (int i = 0; i < 2; ++i) {
     auto out = l2(l1(x).relu().clamp(-1, 1).sigmoid());
-    auto loss = nn::functional::mse_loss(out, y) +
-                nn::functional::cross_entropy(out, nn::functional::softmax(y, 1)) +
-                (out - y).pow(2).mean() + out.max() + std::get<0>(out.max(1)).sum();
+    auto loss =
+        nn::functional::mse_loss(out, y) +
+        nn::functional::cross_entropy(out, nn::functional::softmax(y, 1)) +
+        (out - y).pow(2).mean() + out.max() + std::get<0>(out.max(1)).sum();
     sgd.zero_grad();
     loss.backward();
     sgd.step();

@@ -156,10 +156,9 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
 #define KILN_UNARY_CASE(Name, method, ...)                                     \
   .Case([&](ir::Name##Op o) { return in(o.getInput()).method(); })
 #define KILN_BINARY_CASE(Name, mnemonic, RuntimeName, method, ...)             \
-  .Case([&](ir::Name##Op o) {                                                  \
-    return in(o.getLhs()).method(in(o.getRhs()));                              \
-  })
-            KILN_UNARY_OPS(KILN_UNARY_CASE) KILN_BINARY_OPS(KILN_BINARY_CASE)
+  .Case([&](ir::Name##Op o) { return in(o.getLhs()).method(in(o.getRhs())); })
+                KILN_UNARY_OPS(KILN_UNARY_CASE)
+                    KILN_BINARY_OPS(KILN_BINARY_CASE)
 #undef KILN_UNARY_CASE
 #undef KILN_BINARY_CASE
             .Case([&](ir::CmpOp o) {

@@ -210,8 +210,8 @@ struct Pow {
                      b.mul(g, b.mul(e, b.pow(x, b.sub(e, b.constant(e, 1))))));
     if (ge) {
       V r = b.mul(b.pow(x, e), b.log(x));
-      *ge = b.mul(g, b.select(b.ge(e, zero),
-                              b.select(b.eq(x, zero), zero, r), r));
+      *ge = b.mul(g,
+                  b.select(b.ge(e, zero), b.select(b.eq(x, zero), zero, r), r));
     }
   }
 };

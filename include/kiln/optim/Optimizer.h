@@ -100,17 +100,16 @@ protected:
   Tensor tracedHyper(trace::Recorder &r, size_t group, const char *name,
                      double (*get)(const O &)) {
     const O &o = static_cast<const O &>(groups_[group].options());
-    return tracedScalar(
-        r, group, name, get(o),
-        [this, group, get] {
-          return get(static_cast<const O &>(groups_.at(group).options()));
-        });
+    return tracedScalar(r, group, name, get(o), [this, group, get] {
+      return get(static_cast<const O &>(groups_.at(group).options()));
+    });
   }
   /// Makes a trace depend on the parameter groups (count and members) and
   /// on group `group`'s options through `flags`, which encodes the options
   /// that select code (nonzero weight decay, nesterov, ...).
   template <class O>
-  void guardGroup(trace::Recorder &r, size_t group, int64_t (*flags)(const O &)) {
+  void guardGroup(trace::Recorder &r, size_t group,
+                  int64_t (*flags)(const O &)) {
     guardGroups(r);
     int64_t now = flags(static_cast<const O &>(groups_[group].options()));
     guardGroupFlags(r, group, now, [this, group, flags] {

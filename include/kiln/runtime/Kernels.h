@@ -33,7 +33,7 @@ enum class UnaryOp {
 #define KILN_UNARY_ENUM(Name, ...) Name,
   KILN_UNARY_OPS(KILN_UNARY_ENUM)
 #undef KILN_UNARY_ENUM
-  Relu,
+      Relu,
   Sign,
   LogicalNot,
 };
@@ -42,7 +42,7 @@ enum class BinaryOp {
 #define KILN_BINARY_ENUM(Name, mnemonic, RuntimeName, ...) RuntimeName,
   KILN_BINARY_OPS(KILN_BINARY_ENUM)
 #undef KILN_BINARY_ENUM
-  Eq,
+      Eq,
   Ne,
   Lt,
   Le,
