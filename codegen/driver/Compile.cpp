@@ -426,6 +426,25 @@ struct CompiledFunction::Impl {
           "requires_grad, shape and strides)";
     for (const trace::ScalarInput &s : g.scalarInputs)
       os << "\n  runtime input: " << s.description;
+    for (size_t j = 0; j < g.captured.size(); ++j) {
+      const Tensor &t = g.captured[j].first;
+      bool scalar = false;
+      for (const trace::ScalarInput &s : g.scalarInputs)
+        scalar = scalar || s.captured == j;
+      if (scalar)
+        continue;
+      std::ostringstream what;
+      what << (g.capturedGradOf[j].defined()
+                   ? "runtime input: a parameter's .grad "
+                   : "captured tensor (guarded) ")
+           << toString(t.dtype()) << t.sizes()
+           << (t.impl().requiresGrad ? " requires_grad" : "");
+      os << "\n  " << located(what.str(), g.capturedAt[j]);
+    }
+    for (size_t i = 0; i < g.inputGradState.size(); ++i)
+      if (g.inputGradState[i] >= 0)
+        os << "\n  guard: argument " << i
+           << (g.inputGradState[i] ? " has a .grad" : " has no .grad");
     for (const trace::Guard &guard : g.guards)
       os << "\n  guard: " << located(guard.description, guard.callers);
     for (const trace::HostRead &h : g.hostReads)
