@@ -62,6 +62,15 @@ test)
     -DCMAKE_PREFIX_PATH="$PWD/build/install" >/dev/null
   cmake --build build/consumer
   ./build/consumer/kiln-consumer
+  ./build/consumer/kiln-consumer-compiled
+  # The eager program holds nothing of LLVM/MLIR.
+  if readelf -d build/consumer/kiln-consumer | grep -Ei 'NEEDED.*(llvm|mlir)' ||
+    nm -C build/consumer/kiln-consumer | grep -qi 'mlir::'; then
+    echo "the eager-only program links LLVM/MLIR" >&2
+    exit 1
+  fi
+  test -x build/install/bin/kiln-opt && test -x build/install/bin/kiln-run
+  ./build/install/bin/kiln-opt test/ir/ops.mlir >/dev/null
   ;;
 bench)
   configure build -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON
