@@ -333,7 +333,8 @@ struct CompiledFunction::Impl {
   /// Runs `spec` if its guards hold; false (state untouched) otherwise,
   /// with the reason in `why`.
   bool tryRun(Specialization &spec, const variable_list &inputs,
-              variable_list &results, std::string &why, bool &permanent) {
+              variable_list &results, std::string &why, bool &permanent,
+              bool &unbounded) {
     const trace::Graph &g = spec.graph;
     for (size_t i = 0; i < inputs.size(); ++i)
       if (g.inputGradState[i] >= 0 &&
@@ -391,6 +392,7 @@ struct CompiledFunction::Impl {
         logLine(options.name, "host read changed " + os.str());
         why = located(g.hostReads[i].description + " changed",
                       g.hostReads[i].callers);
+        unbounded = true; // a value may differ on every call
         return false;
       }
     }
@@ -557,11 +559,12 @@ struct CompiledFunction::Impl {
     }
     auto &specs = cache[key];
     std::string firstMiss;
+    bool missUnbounded = false;
     for (size_t i = 0; i < specs.size();) {
       variable_list results;
       std::string why;
-      bool permanent = false;
-      if (tryRun(*specs[i], inputs, results, why, permanent)) {
+      bool permanent = false, unbounded = false;
+      if (tryRun(*specs[i], inputs, results, why, permanent, unbounded)) {
         ++stats.hits;
         // Most recently used first: alternating cases (train/eval) each
         // find theirs without a failed guard.
@@ -570,8 +573,12 @@ struct CompiledFunction::Impl {
       }
       ++stats.guardFailures;
       logLine(options.name, "guard failed: " + why);
-      if (firstMiss.empty())
+      if (firstMiss.empty()) {
         firstMiss = why;
+        // Replaced tensors and host values can change on every call; other
+        // guards have few states, which the cache (and its limit) holds.
+        missUnbounded = permanent || unbounded;
+      }
       if (permanent) // it can never hold again
         specs.erase(specs.begin() + i);
       else
@@ -586,7 +593,8 @@ struct CompiledFunction::Impl {
       lastMiss[key] = firstMiss;
       // A guard that fails on every call (a value read with item() for
       // logging, a tensor replaced each call) would re-trace every call.
-      if (++retraceCauses[key][firstMiss] >= kRetraceLimit) {
+      if (missUnbounded &&
+          ++retraceCauses[key][firstMiss] >= kRetraceLimit) {
         ++stats.fallbacks;
         eagerOnly[key] = firstMiss;
         warn(options.name,
