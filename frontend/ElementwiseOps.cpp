@@ -41,7 +41,7 @@ Tensor unaryKernel(UnaryOp op, const Tensor &a) {
 
 /// Floating ops on integer inputs compute in the default float type.
 Tensor asFloating(const Tensor &a) {
-  return a.is_floating_point() ? a : a.to(kFloat);
+  return a.is_floating_point() ? a : a.to(get_default_dtype_as_scalartype());
 }
 
 /// When a binary op's gradient rule needs an operand: never, only for the
@@ -57,7 +57,7 @@ Tensor binaryWithGrad(BinaryOp op, const char *name, const Tensor &a,
                       Keep keepB, Rule rule) {
   ScalarType t = resultType(a, b);
   if (floatingOnly && !isFloatingType(t))
-    t = kFloat;
+    t = get_default_dtype_as_scalartype();
   bool grad = autograd::anyRequiresGrad({&a, &b});
   Tensor A = grad ? castTo(a, t) : a, B = grad ? castTo(b, t) : b;
   Tensor out = binaryKernel(op, A, B, t);
@@ -205,6 +205,9 @@ Tensor Tensor::pow(const Tensor &exponent) const {
 }
 
 Tensor Tensor::pow(const Scalar &exponent) const {
+  KILN_CHECK(is_floating_point() || exponent.isFloatingPoint() ||
+                 exponent.toLong() >= 0,
+             "Integers to negative integer powers are not allowed.");
   Tensor e = wrap(exponent);
   ScalarType t = resultType(*this, e);
   Tensor in = castTo(*this, t);

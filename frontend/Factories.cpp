@@ -42,9 +42,10 @@ Tensor empty(IntArrayRef size, const TensorOptions &options) {
 
 Tensor full(IntArrayRef size, const Scalar &value,
             const TensorOptions &options) {
-  ScalarType t = options.has_dtype()
-                     ? options.dtype()
-                     : (value.isFloatingPoint() ? kFloat : value.type());
+  ScalarType t = options.has_dtype() ? options.dtype()
+                                     : (value.isFloatingPoint()
+                                            ? get_default_dtype_as_scalartype()
+                                            : value.type());
   Tensor out = emptyTensor(size, t);
   runtime::fill(out.impl().view(), value.toDouble());
   return finish(out, options);
@@ -95,6 +96,7 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size,
 }
 
 const Tensor &Tensor::uniform_(double from, double to) const {
+  checkInplace(*this);
   if (auto *r = trace::active())
     r->fail("random numbers are drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
@@ -104,6 +106,7 @@ const Tensor &Tensor::uniform_(double from, double to) const {
 }
 
 const Tensor &Tensor::normal_(double mean, double std) const {
+  checkInplace(*this);
   if (auto *r = trace::active())
     r->fail("random numbers are drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
@@ -129,8 +132,9 @@ Tensor arange(const Scalar &start, const Scalar &end, const Scalar &step,
              "upper bound and larger bound inconsistent with step sign");
   bool anyFloat = start.isFloatingPoint() || end.isFloatingPoint() ||
                   step.isFloatingPoint();
-  ScalarType t =
-      options.has_dtype() ? options.dtype() : (anyFloat ? kFloat : kLong);
+  ScalarType t = options.has_dtype()
+                     ? options.dtype()
+                     : (anyFloat ? get_default_dtype_as_scalartype() : kLong);
   int64_t n = static_cast<int64_t>(std::ceil((e - s) / st));
   Tensor out = emptyTensor({n}, t);
   dispatchType(t, [&](auto v) {
@@ -203,6 +207,7 @@ Tensor from_blob(void *data, IntArrayRef sizes, const TensorOptions &options) {
 
 Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
                  const TensorOptions &options) {
+  checkSupportedType(options.dtype());
   KILN_CHECK(sizes.size() == strides.size(), "from_blob: got ", sizes.size(),
              " sizes but ", strides.size(), " strides");
   int64_t extent = 1;
@@ -256,7 +261,9 @@ void inferShape(const TensorDataContainer &c, size_t depth,
     if (first)
       shape.resize(depth);
     first = false;
-    ScalarType s = c.scalar().isFloatingPoint() ? kFloat : c.scalar().type();
+    ScalarType s = c.scalar().isFloatingPoint()
+                       ? get_default_dtype_as_scalartype()
+                       : c.scalar().type();
     type = static_cast<int>(s) > static_cast<int>(type) ? s : type;
     return;
   }
@@ -300,7 +307,7 @@ Tensor tensor(const TensorDataContainer &data, const TensorOptions &options) {
   bool first = true;
   inferShape(data, 0, shape, inferred, first);
   if (!data.isScalar() && data.children().empty())
-    inferred = kFloat;
+    inferred = get_default_dtype_as_scalartype();
   Tensor out =
       emptyTensor(shape, options.has_dtype() ? options.dtype() : inferred);
   int64_t pos = 0;

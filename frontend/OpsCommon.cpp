@@ -20,14 +20,20 @@ Tensor emptyTensor(IntArrayRef sizes, ScalarType dtype) {
   KILN_CHECK(static_cast<int64_t>(sizes.size()) <= kMaxDims,
              "kiln tensors have at most ", kMaxDims, " dimensions, got ",
              sizes.size());
+  checkSupportedType(dtype);
   auto impl = std::make_shared<TensorImpl>();
-  int64_t n = 1;
+  int64_t n = 1, bytes = 0;
+  bool overflow = false;
   for (int64_t s : sizes) {
     KILN_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s,
                ": ", shapeString(sizes));
-    n *= s;
+    overflow = overflow || __builtin_mul_overflow(n, s, &n);
   }
-  impl->storage = runtime::allocateStorage(n * elementSize(dtype));
+  overflow = overflow ||
+             __builtin_mul_overflow(n, int64_t(elementSize(dtype)), &bytes);
+  KILN_CHECK(!overflow, "Storage size calculation overflowed with sizes=",
+             shapeString(sizes));
+  impl->storage = runtime::allocateStorage(bytes);
   impl->dtype = dtype;
   impl->sizes = sizes.vec();
   impl->strides = contiguousStrides(sizes);
@@ -108,7 +114,7 @@ ScalarType resultType(const Tensor &a, const Tensor &b) {
       continue;
     ScalarType type = *byTier[t];
     if (t == 2 && type == kDouble)
-      type = kFloat; // A Python float takes the default dtype.
+      type = get_default_dtype_as_scalartype(); // A Python float's type.
     auto category = [](ScalarType s) { return isFloatingType(s) ? 2 : int(s); };
     if (!result || category(type) > category(*result))
       result = type;

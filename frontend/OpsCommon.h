@@ -17,6 +17,9 @@ constexpr int64_t kMaxDims = 16;
 std::vector<int64_t> contiguousStrides(IntArrayRef sizes);
 /// A new contiguous, uninitialised tensor.
 Tensor emptyTensor(IntArrayRef sizes, ScalarType dtype);
+/// Throws kiln::Error for the libtorch dtypes kiln has names for but does
+/// not store (kInt, kByte, kHalf, ...).
+void checkSupportedType(ScalarType t);
 /// A tensor aliasing `base`'s memory with new geometry (no history).
 Tensor makeAlias(const Tensor &base, std::vector<int64_t> sizes,
                  std::vector<int64_t> strides, int64_t offset);

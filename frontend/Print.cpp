@@ -188,13 +188,14 @@ std::string Tensor::toString() const {
         return s;
       }() + ")");
     // Empty tensors name every non-default dtype, int64 and bool included.
-    if (dtype() != kFloat)
+    if (dtype() != get_default_dtype_as_scalartype())
       suffixes.push_back(std::string("dtype=") + pythonName(dtype()));
   } else {
     Formatter f(summarize ? summaryValues(*this) : *this);
     body = tensorStr(*this, indent, summarize, f);
-    if (dtype() == kDouble)
-      suffixes.push_back("dtype=torch.float64");
+    // Python names a float type that is not the default one.
+    if (isFloatingType(dtype()) && dtype() != get_default_dtype_as_scalartype())
+      suffixes.push_back(std::string("dtype=") + pythonName(dtype()));
   }
   if (grad_fn())
     suffixes.push_back("grad_fn=<" + grad_fn()->name() + ">");

@@ -40,6 +40,14 @@ Scalar Tensor::item() const {
   return s;
 }
 
+void Tensor::checkDataType(int type) const {
+  KILN_CHECK(type >= 0, "expected a pointer to the element type of a ",
+             ::kiln::toString(dtype()), " tensor");
+  KILN_CHECK(ScalarType(type) == dtype(), "expected scalar type ",
+             ::kiln::toString(ScalarType(type)), " but found ",
+             ::kiln::toString(dtype()));
+}
+
 void Tensor::noteRawAccess() const {
   if (auto *r = trace::active())
     r->fail("a raw data_ptr() access inside the step (a host read or write "
@@ -81,9 +89,12 @@ Tensor &Tensor::mutable_grad() const {
 }
 
 void Tensor::set_grad(const Tensor &g) const {
-  if (g.defined())
+  if (g.defined()) {
     KILN_CHECK(g.sizes() == sizes(), "assigned grad has data of a different "
                                      "size");
+    KILN_CHECK(g.dtype() == dtype(), "assigned grad has data of a different "
+                                     "type");
+  }
   if (auto *r = trace::active())
     r->touchGrad(*this);
   reinterpret_cast<Tensor &>(impl().grad) = g;

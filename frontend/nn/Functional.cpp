@@ -126,7 +126,7 @@ Tensor nll_loss(const Tensor &logProbs, const Tensor &target,
 
 Tensor cross_entropy(const Tensor &input, const Tensor &target,
                      const CrossEntropyFuncOptions &options) {
-  Tensor logp = log_softmax(input, 1);
+  Tensor logp = functional::log_softmax(input, 1);
   if (target.is_floating_point()) {
     KILN_CHECK(target.sizes() == input.sizes(),
                "cross_entropy: probability targets must have the input's "

@@ -61,11 +61,108 @@ Module::named_children() const {
 std::vector<std::shared_ptr<Module>> Module::modules(bool include_self) {
   std::vector<std::shared_ptr<Module>> out;
   if (include_self)
-    out.push_back(shared_from_this());
+    out.push_back(shared_from_this_checked());
   for (auto &child : children_)
     for (auto &m : child.value()->modules(true))
       out.push_back(m);
   return out;
+}
+
+OrderedDict<std::string, std::shared_ptr<Module>>
+Module::named_modules(const std::string &name_prefix, bool include_self) {
+  OrderedDict<std::string, std::shared_ptr<Module>> out;
+  if (include_self)
+    out.insert(name_prefix, shared_from_this_checked());
+  for (auto &child : children_) {
+    std::string name =
+        name_prefix.empty() ? child.key() : name_prefix + "." + child.key();
+    for (auto &m : child.value()->named_modules(name, true))
+      out.insert(m.key(), m.value());
+  }
+  return out;
+}
+
+std::shared_ptr<Module> Module::shared_from_this_checked() const {
+  std::shared_ptr<const Module> ptr = weak_from_this().lock();
+  KILN_CHECK(ptr != nullptr,
+             "It looks like you attempted to retrieve your top-level module "
+             "as a shared_ptr, but it is not stored in a shared_ptr. "
+             "Use std::make_shared<",
+             name(),
+             "> instead of creating your module on the stack, or "
+             "alternatively do not try to access your top-level module at "
+             "all by passing /*include_self=*/false to modules() or "
+             "named_modules()");
+  return std::const_pointer_cast<Module>(ptr);
+}
+
+void Module::apply(const std::function<void(Module &)> &fn) {
+  fn(*this);
+  for (auto &child : children_)
+    child.value()->apply(fn);
+}
+
+void Module::apply(const std::function<void(const std::string &, Module &)> &fn,
+                   const std::string &name_prefix) {
+  fn(name_prefix, *this);
+  for (auto &child : children_)
+    child.value()->apply(fn, name_prefix.empty()
+                                 ? child.key()
+                                 : name_prefix + "." + child.key());
+}
+
+void Module::apply(
+    const std::function<void(const std::shared_ptr<Module> &)> &fn) {
+  fn(shared_from_this_checked());
+  for (auto &child : children_)
+    child.value()->apply(fn);
+}
+
+void Module::to(ScalarType dtype, bool non_blocking) {
+  for (auto &child : children_)
+    child.value()->to(dtype, non_blocking);
+  NoGradGuard noGrad;
+  for (auto &p : parameters_)
+    if (p.value().defined())
+      p.value().set_data(p.value().to(dtype, non_blocking));
+  for (auto &b : buffers_)
+    if (b.value().defined())
+      b.value().set_data(b.value().to(dtype, non_blocking));
+}
+
+void Module::to(Device device, bool non_blocking) {
+  for (auto &child : children_)
+    child.value()->to(device, non_blocking);
+  for (auto &p : parameters_)
+    if (p.value().defined())
+      p.value().to(device); // Checks the device; kiln tensors stay put.
+  for (auto &b : buffers_)
+    if (b.value().defined())
+      b.value().to(device);
+}
+
+void Module::to(Device device, ScalarType dtype, bool non_blocking) {
+  to(device, non_blocking);
+  to(dtype, non_blocking);
+}
+
+std::shared_ptr<Module> Module::clone(const std::optional<Device> &) const {
+  KILN_CHECK(false, "clone() has not been implemented for ", name(),
+             ". Subclass kiln::nn::Cloneable<", name(),
+             "> instead of kiln::nn::Module to inherit the ability to clone.");
+  return nullptr;
+}
+
+void Module::clone_(Module &, const std::optional<Device> &) {
+  KILN_CHECK(false, "clone() has not been implemented for ", name(),
+             ". Subclass kiln::nn::Cloneable<", name(),
+             "> instead of kiln::nn::Module to inherit the ability to clone.");
+}
+
+void Module::unregister_module(const std::string &name) {
+  KILN_CHECK(children_.contains(name), "No Module with name `", name,
+             "` is registered");
+  children_.erase(name);
 }
 
 bool Module::is_training() const {

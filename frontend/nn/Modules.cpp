@@ -72,6 +72,7 @@ void SequentialImpl::push_back(std::string name, AnyModule module) {
 }
 
 Tensor SequentialImpl::forward(const Tensor &input) {
+  KILN_CHECK(!is_empty(), "Cannot call forward() on an empty Sequential");
   Tensor x = input;
   for (const AnyModule &m : modules_)
     x = m.forward(x);

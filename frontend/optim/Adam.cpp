@@ -98,6 +98,8 @@ Tensor Adam::step(LossClosure closure) {
       if (!p.grad().defined())
         continue;
       KILN_CHECK(p.is_floating_point(), "Adam expects floating parameters");
+      KILN_CHECK(p.grad().sizes() == p.sizes(), "Adam: a parameter of shape ",
+                 p.sizes(), " has a gradient of shape ", p.grad().sizes());
       auto &s = stateFor<AdamParamState>(p);
       if (auto *r = trace::active()) {
         tracedUpdate(p, s, gi, *r);

@@ -79,6 +79,8 @@ Tensor SGD::step(LossClosure closure) {
       if (!p.grad().defined())
         continue;
       KILN_CHECK(p.is_floating_point(), "SGD expects floating parameters");
+      KILN_CHECK(p.grad().sizes() == p.sizes(), "SGD: a parameter of shape ",
+                 p.sizes(), " has a gradient of shape ", p.grad().sizes());
       if (auto *r = trace::active()) {
         tracedUpdate(p, gi, *r);
         continue;

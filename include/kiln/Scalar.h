@@ -4,7 +4,11 @@
 
 #include "kiln/runtime/DType.h"
 
+#include "kiln/Error.h"
+
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <ostream>
 #include <type_traits>
 
@@ -38,19 +42,57 @@ public:
   }
   int toInt() const { return static_cast<int>(toLong()); }
   bool toBool() const { return type_ == kDouble ? d_ != 0 : i_ != 0; }
+  /// The value as T; a value T cannot hold is an error (libtorch's
+  /// checked conversion), not a silently wrapped or truncated number.
   template <class T> T to() const {
-    if constexpr (std::is_same_v<T, bool>)
+    if constexpr (std::is_same_v<T, bool>) {
       return toBool();
-    else if constexpr (std::is_integral_v<T>)
+    } else if constexpr (std::is_integral_v<T>) {
+      bool fits =
+          type_ == kDouble
+              ? std::isnan(d_) ||
+                    (d_ >= double(std::numeric_limits<T>::min()) &&
+                     d_ <= double(std::numeric_limits<T>::max()))
+              : (std::is_signed_v<T> || i_ >= 0) &&
+                    (i_ >= 0 ? uint64_t(i_) <=
+                                   uint64_t(std::numeric_limits<T>::max())
+                             : i_ >= int64_t(std::numeric_limits<T>::min()));
+      KILN_CHECK(fits, "value cannot be converted to type ", typeName<T>(),
+                 " without overflow");
       return static_cast<T>(toLong());
-    else
-      return static_cast<T>(d_);
+    } else {
+      double v = type_ == kDouble ? d_ : double(i_);
+      KILN_CHECK(!std::isfinite(v) ||
+                     std::fabs(v) <= double(std::numeric_limits<T>::max()),
+                 "value cannot be converted to type ", typeName<T>(),
+                 " without overflow");
+      return static_cast<T>(v);
+    }
   }
   Scalar operator-() const {
     return type_ == kDouble ? Scalar(-d_) : Scalar(-i_);
   }
 
 private:
+  template <class T> static const char *typeName() {
+    if constexpr (std::is_same_v<T, float>)
+      return "float";
+    else if constexpr (std::is_same_v<T, double>)
+      return "double";
+    else if constexpr (std::is_same_v<T, int64_t>)
+      return "int64_t";
+    else if constexpr (std::is_same_v<T, int32_t>)
+      return "int32_t";
+    else if constexpr (std::is_same_v<T, int16_t>)
+      return "int16_t";
+    else if constexpr (std::is_same_v<T, uint8_t>)
+      return "uint8_t";
+    else if constexpr (std::is_same_v<T, int8_t>)
+      return "int8_t";
+    else
+      return "an integer type";
+  }
+
   ScalarType type_;
   double d_;
   int64_t i_;

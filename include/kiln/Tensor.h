@@ -11,6 +11,7 @@
 #include "kiln/ArrayRef.h"
 #include "kiln/Error.h"
 #include "kiln/Scalar.h"
+#include "kiln/TensorAccessor.h"
 #include "kiln/TensorImpl.h"
 #include "kiln/TensorOptions.h"
 #include "kiln/ops/Elementwise.h"
@@ -26,6 +27,15 @@ namespace kiln {
 
 class Tensor;
 using TensorList = ArrayRef<Tensor>;
+
+/// libtorch's memory formats. kiln tensors are strided without a channels
+/// layout: ChannelsLast and ChannelsLast3d are refused where passed.
+enum class MemoryFormat : int8_t {
+  Contiguous,
+  Preserve,
+  ChannelsLast,
+  ChannelsLast3d
+};
 namespace indexing {
 class TensorIndex;
 } // namespace indexing
@@ -78,6 +88,13 @@ public:
   /// cannot see, so the step runs eagerly.
   template <class T> T *data_ptr() const {
     noteRawAccess();
+    // libtorch's check: the pointer type must be the tensor's dtype.
+    constexpr int type = std::is_same_v<T, bool>      ? int(kBool)
+                         : std::is_same_v<T, int64_t> ? int(kLong)
+                         : std::is_same_v<T, float>   ? int(kFloat)
+                         : std::is_same_v<T, double>  ? int(kDouble)
+                                                      : -1;
+    checkDataType(type);
     return static_cast<T *>(impl().data());
   }
   void *data_ptr() const {
@@ -87,6 +104,17 @@ public:
   /// The single value of a one-element tensor.
   Scalar item() const;
   template <class T> T item() const { return item().to<T>(); }
+  /// `t.accessor<float, 2>()[i][j]`: typed element access (a raw access,
+  /// like data_ptr). The tensor must outlive the accessor.
+  template <class T, size_t N> TensorAccessor<T, N> accessor() const & {
+    static_assert(N > 0, "accessor is used for indexing tensor, for scalars "
+                         "use *data_ptr<T>()");
+    KILN_CHECK(dim() == static_cast<int64_t>(N), "TensorAccessor expected ", N,
+               " dims but tensor has ", dim());
+    return TensorAccessor<T, N>(data_ptr<T>(), impl().sizes.data(),
+                                impl().strides.data());
+  }
+  template <class T, size_t N> TensorAccessor<T, N> accessor() && = delete;
 
   // --- Autograd ----------------------------------------------------------
   bool requires_grad() const;
@@ -101,6 +129,19 @@ public:
     return impl().gradFn;
   }
   bool is_leaf() const { return impl().gradFn == nullptr; }
+  /// libtorch's spelling of requires_grad_.
+  const Tensor &set_requires_grad(bool requires_grad) const {
+    return requires_grad_(requires_grad);
+  }
+  /// Every kiln tensor is a variable (libtorch merged the two types).
+  bool is_variable() const noexcept { return true; }
+  /// The same memory without history (libtorch's `variable_data()`).
+  Tensor data() const { return detach(); }
+  /// Makes this tensor use `new_data`'s memory, dtype and geometry while
+  /// keeping its own autograd identity (`p.set_data(...)` swaps a
+  /// parameter's storage). A host mutation a trace cannot see: a traced
+  /// step doing it runs eagerly.
+  void set_data(const Tensor &new_data) const;
   uint32_t output_nr() const { return impl().outputNr; }
   /// Backpropagates from this tensor. Without `gradient` it must hold one
   /// element. The graph is freed unless `retain_graph` is true.
@@ -115,10 +156,19 @@ public:
 
   // --- Copies and conversions ---------------------------------------------
   Tensor clone() const;
+  /// Preserve and Contiguous both give a contiguous copy (kiln keeps no
+  /// other dense layout).
+  Tensor clone(MemoryFormat memory_format) const;
   Tensor contiguous() const;
+  Tensor contiguous(MemoryFormat memory_format) const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
   Tensor to(const TensorOptions &options) const;
   Tensor to(Device device) const;
+  Tensor to(DeviceType device) const { return to(Device(device)); }
+  Tensor to(Device device, ScalarType t, bool non_blocking = false,
+            bool copy = false) const;
+  /// This tensor converted to `other`'s dtype.
+  Tensor type_as(const Tensor &other) const { return to(other.dtype()); }
   Tensor toType(ScalarType t) const { return to(t); }
   Tensor cpu() const { return *this; }
 
@@ -200,6 +250,11 @@ public:
   Tensor sign() const;
   Tensor relu() const;
   Tensor reciprocal() const;
+  /// nn::functional::softmax along `dim`, optionally computing in `dtype`.
+  Tensor softmax(int64_t dim,
+                 std::optional<ScalarType> dtype = std::nullopt) const;
+  Tensor log_softmax(int64_t dim,
+                     std::optional<ScalarType> dtype = std::nullopt) const;
   Tensor clamp(std::optional<Scalar> min = std::nullopt,
                std::optional<Scalar> max = std::nullopt) const;
   Tensor clamp_min(const Scalar &min) const;
@@ -269,11 +324,19 @@ public:
 
 private:
   void noteRawAccess() const;
+  /// `type`: a ScalarType as int, or -1 for a type kiln has no dtype for.
+  void checkDataType(int type) const;
 
   std::shared_ptr<TensorImpl> impl_;
 };
 
 using variable_list = std::vector<Tensor>;
+namespace autograd {
+/// libtorch's autograd names: a Variable is a Tensor.
+using Variable = Tensor;
+using variable_list = ::kiln::variable_list;
+using tensor_list = std::vector<Tensor>;
+} // namespace autograd
 
 std::ostream &operator<<(std::ostream &os, const Tensor &t);
 
@@ -323,6 +386,10 @@ Tensor pow(const Tensor &a, const Tensor &exponent);
 KILN_UNARY_OPS(KILN_UNARY_FUNCTION)
 #undef KILN_UNARY_FUNCTION
 Tensor relu(const Tensor &a);
+Tensor softmax(const Tensor &a, int64_t dim,
+               std::optional<ScalarType> dtype = std::nullopt);
+Tensor log_softmax(const Tensor &a, int64_t dim,
+                   std::optional<ScalarType> dtype = std::nullopt);
 Tensor clamp(const Tensor &a, std::optional<Scalar> min,
              std::optional<Scalar> max = std::nullopt);
 Tensor clamp_min(const Tensor &a, const Scalar &min);

@@ -5,6 +5,7 @@
 #include "kiln/runtime/DType.h"
 
 #include <optional>
+#include <type_traits>
 
 namespace kiln {
 
@@ -52,7 +53,8 @@ public:
     return r;
   }
 
-  ScalarType dtype() const { return dtype_.value_or(kFloat); }
+  /// The dtype set, else the default float type (set_default_dtype).
+  ScalarType dtype() const;
   bool has_dtype() const { return dtype_.has_value(); }
   std::optional<ScalarType> dtype_opt() const { return dtype_; }
   bool requires_grad() const { return requiresGrad_; }
@@ -63,6 +65,37 @@ private:
   bool requiresGrad_ = false;
   Device device_;
 };
+
+/// libtorch's `caffe2::TypeMeta` as far as the default dtype needs it:
+/// `set_default_dtype(scalarTypeToTypeMeta(kDouble))` and
+/// `get_default_dtype().toScalarType()`.
+class TypeMeta {
+public:
+  constexpr TypeMeta(ScalarType t = kFloat) : type_(t) {}
+  template <class T> static constexpr TypeMeta Make() {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "the default dtype is float or double");
+    return TypeMeta(std::is_same_v<T, float> ? kFloat : kDouble);
+  }
+  constexpr ScalarType toScalarType() const { return type_; }
+  constexpr operator ScalarType() const { return type_; }
+  const char *name() const { return toString(type_); }
+
+private:
+  ScalarType type_;
+};
+inline TypeMeta scalarTypeToTypeMeta(ScalarType t) { return TypeMeta(t); }
+
+/// The dtype that factories and Python floats take when none is given
+/// (PyTorch's `torch.set_default_dtype`): kFloat or kDouble, process-wide.
+/// Other types are refused with PyTorch's message.
+void set_default_dtype(TypeMeta dtype);
+TypeMeta get_default_dtype();
+ScalarType get_default_dtype_as_scalartype();
+
+inline ScalarType TensorOptions::dtype() const {
+  return dtype_ ? *dtype_ : get_default_dtype_as_scalartype();
+}
 
 inline TensorOptions dtype(ScalarType t) { return TensorOptions().dtype(t); }
 inline TensorOptions requires_grad(bool r = true) {

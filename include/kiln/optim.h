@@ -5,5 +5,6 @@
 #include "kiln/optim/Adam.h"
 #include "kiln/optim/Optimizer.h"
 #include "kiln/optim/SGD.h"
+#include "kiln/optim/Schedulers.h"
 
 #endif // KILN_OPTIM_H

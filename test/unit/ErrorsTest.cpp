@@ -415,3 +415,58 @@ TEST(Errors, ConcatAndIndexing) {
       "shape mismatch: value tensor of shape [3] cannot be broadcast to "
       "indexing result of shape [4]"));
 }
+
+TEST(Errors, MalformedInputsAreErrorsNotWrongAnswers) {
+  // Element or byte counts that overflow int64.
+  EXPECT_TRUE(throwsWith(
+      [] {
+        ones({int64_t(1) << 62, 4});
+      },
+      "Storage size calculation overflowed with sizes="));
+  EXPECT_TRUE(throwsWith(
+      [] {
+        empty({int64_t(1) << 61, 8}, kDouble);
+      },
+      "Storage size calculation overflowed"));
+  // Checked conversions of item().
+  Tensor big = full({}, double(int64_t(1) << 40), kLong);
+  EXPECT_EQ(big.item<int64_t>(), int64_t(1) << 40);
+  EXPECT_TRUE(throwsWith([&] { big.item<int>(); },
+                         "value cannot be converted to type int32_t without "
+                         "overflow"));
+  EXPECT_TRUE(throwsWith([] { full({}, 1e300, kDouble).item<float>(); },
+                         "value cannot be converted to type float without "
+                         "overflow"));
+  EXPECT_TRUE(std::isinf(full({}, INFINITY, kDouble).item<float>()));
+  // .grad of another dtype, data_ptr of another type.
+  Tensor w = ones({2}).requires_grad_();
+  EXPECT_TRUE(throwsWith([&] { w.set_grad(ones({2}, kDouble)); },
+                         "assigned grad has data of a different type"));
+  EXPECT_TRUE(throwsWith([] { ones({2}).data_ptr<double>(); },
+                         "expected scalar type Double but found Float"));
+  EXPECT_NE(ones({2}).data_ptr<float>(), nullptr);
+  // In-place random fills on a leaf that requires grad.
+  EXPECT_TRUE(throwsWith([&] { w.uniform_(0, 1); },
+                         "a leaf Variable that requires grad is being used "
+                         "in an in-place operation."));
+  {
+    NoGradGuard noGrad;
+    w.uniform_(0, 1); // initialization, as nn::init does
+  }
+  // Integer powers with a negative exponent.
+  EXPECT_TRUE(throwsWith([] { full({2}, 2.0, kLong).pow(-1); },
+                         "Integers to negative integer powers are not "
+                         "allowed."));
+  EXPECT_TRUE(full({2}, 2.0, kLong).pow(3).equal(full({2}, 8.0, kLong)));
+  // An optimizer step with a gradient of another shape.
+  Tensor p = ones({3}).requires_grad_();
+  p.mutable_grad() = ones({2});
+  optim::SGD sgd({p}, optim::SGDOptions(0.1));
+  EXPECT_TRUE(throwsWith([&] { sgd.step(); },
+                         "SGD: a parameter of shape [3] has a gradient of "
+                         "shape [2]"));
+  optim::Adam adam({p}, optim::AdamOptions(0.1));
+  EXPECT_TRUE(throwsWith([&] { adam.step(); },
+                         "Adam: a parameter of shape [3] has a gradient of "
+                         "shape [2]"));
+}

@@ -36,12 +36,11 @@ struct DropoutOptions {
 
 namespace functional {
 
-struct MSELossFuncOptions : MSELossOptions {
-  using MSELossOptions::MSELossOptions;
-};
-struct CrossEntropyFuncOptions : CrossEntropyLossOptions {
-  using CrossEntropyLossOptions::CrossEntropyLossOptions;
-};
+// Aliases, as in libtorch, so that a chained builder
+// (`MSELossFuncOptions().reduction(kSum)`) still has the type the
+// function takes.
+using MSELossFuncOptions = MSELossOptions;
+using CrossEntropyFuncOptions = CrossEntropyLossOptions;
 struct DropoutFuncOptions {
   DropoutFuncOptions(double p = 0.5) : p_(p) {}
   KILN_ARG(double, p);

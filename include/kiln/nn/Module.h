@@ -9,9 +9,12 @@
 #define KILN_NN_MODULE_H
 
 #include "kiln/Tensor.h"
+#include "kiln/autograd/GradMode.h"
 #include "kiln/nn/OrderedDict.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -26,6 +29,9 @@ namespace detail {
 /// A module called through its holder: a traced step depends on its
 /// training flag.
 void noteModuleCall(const Module &module);
+template <class T, class = void> constexpr bool isHolder = false;
+template <class T>
+constexpr bool isHolder<T, std::void_t<typename T::ContainedType>> = true;
 } // namespace detail
 
 class Module : public std::enable_shared_from_this<Module> {
@@ -43,8 +49,44 @@ public:
   OrderedDict<std::string, Tensor> named_buffers(bool recurse = true) const;
   std::vector<std::shared_ptr<Module>> children() const;
   OrderedDict<std::string, std::shared_ptr<Module>> named_children() const;
-  /// This module and every descendant, depth first.
+  /// This module and every descendant, depth first. Including itself
+  /// needs the module to be owned by a shared_ptr (libtorch's error
+  /// otherwise).
   std::vector<std::shared_ptr<Module>> modules(bool include_self = true);
+  /// modules() with dotted names; this module is `name_prefix` ("").
+  OrderedDict<std::string, std::shared_ptr<Module>>
+  named_modules(const std::string &name_prefix = std::string(),
+                bool include_self = true);
+
+  /// This module as `T` (an Impl class or a holder type), or null.
+  template <class T> auto as() noexcept {
+    if constexpr (detail::isHolder<T>)
+      return dynamic_cast<typename T::ContainedType *>(this);
+    else
+      return dynamic_cast<T *>(this);
+  }
+  template <class T> auto as() const noexcept {
+    if constexpr (detail::isHolder<T>)
+      return dynamic_cast<const typename T::ContainedType *>(this);
+    else
+      return dynamic_cast<const T *>(this);
+  }
+
+  /// Calls `fn` on this module and every descendant, depth first.
+  void apply(const std::function<void(Module &)> &fn);
+  void apply(const std::function<void(const std::string &, Module &)> &fn,
+             const std::string &name_prefix = std::string());
+  void apply(const std::function<void(const std::shared_ptr<Module> &)> &fn);
+
+  /// Converts every parameter and buffer, recursively, keeping their
+  /// identity (set_data), as libtorch does.
+  virtual void to(ScalarType dtype, bool non_blocking = false);
+  virtual void to(Device device, bool non_blocking = false);
+  virtual void to(Device device, ScalarType dtype, bool non_blocking = false);
+
+  /// A deep copy; modules deriving from Cloneable<T> implement it.
+  virtual std::shared_ptr<Module>
+  clone(const std::optional<Device> &device = std::nullopt) const;
 
   /// Training mode (the default) or evaluation mode, recursively.
   virtual void train(bool on = true);
@@ -69,6 +111,20 @@ public:
     addChild(std::move(name), holder.ptr());
     return holder.ptr();
   }
+  /// Swaps the submodule `name` for `module` (which must be registered
+  /// already under that name).
+  template <class M>
+  std::shared_ptr<M> replace_module(const std::string &name,
+                                    std::shared_ptr<M> module) {
+    children_[name] = module;
+    return module;
+  }
+  template <class M>
+  std::shared_ptr<M> replace_module(const std::string &name,
+                                    ModuleHolder<M> holder) {
+    return replace_module(name, holder.ptr());
+  }
+  void unregister_module(const std::string &name);
 
   /// The one-line summary inside the repr, e.g.
   /// "Linear(in_features=10, out_features=5, bias=True)".
@@ -76,6 +132,13 @@ public:
 
 protected:
   void addChild(std::string name, std::shared_ptr<Module> child);
+  /// shared_from_this() with libtorch's error for a module not owned by a
+  /// shared_ptr.
+  std::shared_ptr<Module> shared_from_this_checked() const;
+
+  template <class Derived> friend class Cloneable;
+  /// Becomes a deep copy of `other` (Cloneable submodules of a clone).
+  virtual void clone_(Module &other, const std::optional<Device> &device);
 
 private:
   /// `own` (parameters or buffers) of this module, then of the children,
@@ -85,10 +148,65 @@ private:
                bool recurse) const;
 
   mutable std::string name_;
-  OrderedDict<std::string, Tensor> parameters_;
-  OrderedDict<std::string, Tensor> buffers_;
-  OrderedDict<std::string, std::shared_ptr<Module>> children_;
+  OrderedDict<std::string, Tensor> parameters_ =
+      OrderedDict<std::string, Tensor>("Parameter");
+  OrderedDict<std::string, Tensor> buffers_ =
+      OrderedDict<std::string, Tensor>("Buffer");
+  OrderedDict<std::string, std::shared_ptr<Module>> children_ =
+      OrderedDict<std::string, std::shared_ptr<Module>>("Submodule");
   bool isTraining_ = true;
+};
+
+/// libtorch's base for modules that can deep-copy themselves: the class
+/// re-creates its parameters, buffers and submodules in `reset()`, and
+/// clone() copies their values into a fresh instance.
+template <class Derived> class Cloneable : public Module {
+public:
+  using Module::Module;
+  /// (Re)creates every parameter, buffer and submodule.
+  virtual void reset() = 0;
+
+  std::shared_ptr<Module>
+  clone(const std::optional<Device> &device = std::nullopt) const override {
+    NoGradGuard noGrad;
+    auto copy = std::make_shared<Derived>(static_cast<const Derived &>(*this));
+    copy->parameters_.clear();
+    copy->buffers_.clear();
+    copy->children_.clear();
+    copy->reset();
+    KILN_CHECK(copy->parameters_.size() == parameters_.size(),
+               "The cloned module does not have the same number of "
+               "parameters as the original module. Did you forget to call "
+               "reset() in the cloned module's constructor?");
+    KILN_CHECK(copy->buffers_.size() == buffers_.size(),
+               "The cloned module does not have the same number of buffers "
+               "as the original module. Did you forget to call reset() in the "
+               "cloned module's constructor?");
+    KILN_CHECK(copy->children_.size() == children_.size(),
+               "The cloned module does not have the same number of child "
+               "modules as the original module. Did you forget to call "
+               "reset() in the cloned module's constructor?");
+    for (const auto &p : parameters_)
+      copy->parameters_[p.key()].set_data(device ? p.value().to(*device).clone()
+                                                 : p.value().clone());
+    for (const auto &b : buffers_)
+      copy->buffers_[b.key()].set_data(device ? b.value().to(*device).clone()
+                                              : b.value().clone());
+    // The submodules reset() made take our clones' state in place, so
+    // that holder members of the copy keep pointing at them.
+    for (const auto &c : children_)
+      copy->children_[c.key()]->clone_(*c.value(), device);
+    return copy;
+  }
+
+private:
+  void clone_(Module &other, const std::optional<Device> &device) final {
+    auto clone = std::dynamic_pointer_cast<Derived>(other.clone(device));
+    KILN_CHECK(clone != nullptr,
+               "Attempted to clone submodule, but it is of a different type "
+               "than the submodule it was to be cloned into");
+    static_cast<Derived &>(*this) = *clone;
+  }
 };
 
 /// Prints the nested repr of Python's nn.Module.
@@ -125,7 +243,9 @@ public:
     return impl_.get();
   }
   const std::shared_ptr<Contained> &ptr() const { return impl_; }
-  bool is_empty() const { return impl_ == nullptr; }
+  bool is_empty() const noexcept { return impl_ == nullptr; }
+  /// True when the holder holds a module.
+  explicit operator bool() const noexcept { return !is_empty(); }
   template <class... Args> decltype(auto) operator()(Args &&...args) const {
     detail::noteModuleCall(*get());
     return get()->forward(std::forward<Args>(args)...);

@@ -83,13 +83,42 @@ KILN_MODULE(CrossEntropyLoss);
 /// AnyModule, restricted to single-tensor modules).
 class AnyModule {
 public:
+  /// An empty AnyModule.
+  AnyModule() = default;
   template <class M> AnyModule(std::shared_ptr<M> module) : module_(module) {
     forward_ = [m = module.get()](const Tensor &x) { return m->forward(x); };
   }
   template <class M>
   AnyModule(const ModuleHolder<M> &holder) : AnyModule(holder.ptr()) {}
-  Tensor forward(const Tensor &x) const { return forward_(x); }
-  const std::shared_ptr<Module> &ptr() const { return module_; }
+  /// A module given by value (`AnyModule(MyImpl(3))`) is moved to the heap.
+  template <class M, std::enable_if_t<std::is_base_of_v<Module, M>, int> = 0>
+  AnyModule(M &&module)
+      : AnyModule(std::make_shared<std::decay_t<M>>(std::forward<M>(module))) {}
+
+  Tensor forward(const Tensor &x) const {
+    KILN_CHECK(!is_empty(), "Cannot call forward() on an empty AnyModule");
+    return forward_(x);
+  }
+  /// forward() converted to `Return` (libtorch's `forward<Return>`).
+  template <class Return = Tensor> Return forward(const Tensor &x) const {
+    return Return(forward(x));
+  }
+  const std::shared_ptr<Module> &ptr() const {
+    KILN_CHECK(!is_empty(), "Cannot call ptr() on an empty AnyModule");
+    return module_;
+  }
+  /// The module as `T`, which must be its concrete type.
+  template <class T> std::shared_ptr<T> ptr() const {
+    auto p = std::dynamic_pointer_cast<T>(ptr());
+    KILN_CHECK(p != nullptr, "Attempted to cast module of type ",
+               module_->name(), " to type ", typeid(T).name());
+    return p;
+  }
+  template <class T> T &get() const {
+    KILN_CHECK(!is_empty(), "Cannot call get() on an empty AnyModule");
+    return *ptr<T>();
+  }
+  bool is_empty() const noexcept { return module_ == nullptr; }
 
 private:
   std::shared_ptr<Module> module_;
@@ -105,11 +134,35 @@ public:
   }
   void push_back(AnyModule module);
   void push_back(std::string name, AnyModule module);
-  Tensor forward(const Tensor &input);
-  size_t size() const { return modules_.size(); }
-  std::shared_ptr<Module> operator[](size_t i) const {
-    return modules_.at(i).ptr();
+  /// Appends every module of `other` (a Sequential or a container of
+  /// modules).
+  template <class Container> void extend(const Container &other) {
+    for (const auto &module : other)
+      push_back(AnyModule(module));
   }
+  Tensor forward(const Tensor &input);
+  /// forward() converted to `Return` (libtorch's `forward<Return>`).
+  template <class Return> Return forward(const Tensor &input) {
+    return Return(forward(input));
+  }
+  size_t size() const { return modules_.size(); }
+  bool is_empty() const noexcept { return modules_.empty(); }
+  std::shared_ptr<Module> operator[](size_t i) const { return ptr(i); }
+  /// The i-th module as its concrete type `T`.
+  template <class T> T &at(size_t i) const {
+    KILN_CHECK(i < size(), "Index out of range");
+    return modules_[i].get<T>();
+  }
+  std::shared_ptr<Module> ptr(size_t i) const {
+    KILN_CHECK(i < size(), "Index out of range");
+    return modules_[i].ptr();
+  }
+  template <class T> std::shared_ptr<T> ptr(size_t i) const {
+    KILN_CHECK(i < size(), "Index out of range");
+    return modules_[i].ptr<T>();
+  }
+  auto begin() const { return modules_.begin(); }
+  auto end() const { return modules_.end(); }
 
 private:
   std::vector<AnyModule> modules_;

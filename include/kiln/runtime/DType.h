@@ -1,6 +1,8 @@
 //===- DType.h - Element types of kiln tensors ------------------*- C++ -*-===//
 //
-// The four element types kiln stores, with libtorch's names.
+// The four element types kiln stores, with libtorch's names. libtorch's
+// other dtype names exist too, as ScalarType values no tensor can have:
+// creating or converting a tensor to one throws kiln::Error.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_RUNTIME_DTYPE_H
@@ -15,7 +17,23 @@
 namespace kiln {
 
 /// Element type. Ordered by promotion category: bool < integer < floating.
-enum class ScalarType : int8_t { Bool = 0, Long = 1, Float = 2, Double = 3 };
+/// The values from Byte on name libtorch dtypes kiln does not store; they
+/// exist so that ported code compiles and fails clearly when it uses them.
+enum class ScalarType : int8_t {
+  Bool = 0,
+  Long = 1,
+  Float = 2,
+  Double = 3,
+  Byte = 16,
+  Char,
+  Short,
+  Int,
+  Half,
+  BFloat16,
+  ComplexHalf,
+  ComplexFloat,
+  ComplexDouble,
+};
 using Dtype = ScalarType;
 
 constexpr ScalarType kBool = ScalarType::Bool;
@@ -25,10 +43,30 @@ constexpr ScalarType kFloat = ScalarType::Float;
 constexpr ScalarType kFloat32 = ScalarType::Float;
 constexpr ScalarType kDouble = ScalarType::Double;
 constexpr ScalarType kFloat64 = ScalarType::Double;
+// Not stored by kiln (see isSupportedType):
+constexpr ScalarType kByte = ScalarType::Byte;
+constexpr ScalarType kUInt8 = ScalarType::Byte;
+constexpr ScalarType kChar = ScalarType::Char;
+constexpr ScalarType kInt8 = ScalarType::Char;
+constexpr ScalarType kShort = ScalarType::Short;
+constexpr ScalarType kInt16 = ScalarType::Short;
+constexpr ScalarType kInt = ScalarType::Int;
+constexpr ScalarType kInt32 = ScalarType::Int;
+constexpr ScalarType kHalf = ScalarType::Half;
+constexpr ScalarType kFloat16 = ScalarType::Half;
+constexpr ScalarType kBFloat16 = ScalarType::BFloat16;
+constexpr ScalarType kComplexHalf = ScalarType::ComplexHalf;
+constexpr ScalarType kComplexFloat = ScalarType::ComplexFloat;
+constexpr ScalarType kComplexDouble = ScalarType::ComplexDouble;
+
+/// Whether tensors of this type exist in kiln (Bool, Long, Float, Double).
+inline bool isSupportedType(ScalarType t) {
+  return static_cast<int8_t>(t) >= 0 && static_cast<int8_t>(t) <= 3;
+}
 
 /// Bytes per element.
 size_t elementSize(ScalarType t);
-/// libtorch's name of the type: "Float", "Double", "Long", "Bool".
+/// libtorch's name of the type: "Float", "Double", "Long", "Bool", "Int"...
 const char *toString(ScalarType t);
 /// Python's name of the type: "torch.float32", ...
 const char *pythonName(ScalarType t);

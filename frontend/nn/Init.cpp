@@ -1,0 +1,105 @@
+//===- Init.cpp - nn::init ------------------------------------------------===//
+#include "kiln/nn/Init.h"
+#include "kiln/autograd/GradMode.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace kiln::nn::init {
+
+double calculate_gain(NonlinearityType nonlinearity, double param) {
+  switch (nonlinearity) {
+  case kTanh:
+    return 5.0 / 3.0;
+  case kReLU:
+    return std::sqrt(2.0);
+  case kLeakyReLU:
+    return std::sqrt(2.0 / (1 + param * param));
+  default:
+    return 1.0;
+  }
+}
+
+std::tuple<int64_t, int64_t>
+_calculate_fan_in_and_fan_out(const Tensor &tensor) {
+  KILN_CHECK(tensor.dim() >= 2, "Fan in and fan out can not be computed for "
+                                "tensor with fewer than 2 dimensions");
+  int64_t receptive = 1;
+  for (int64_t d = 2; d < tensor.dim(); ++d)
+    receptive *= tensor.size(d);
+  return {tensor.size(1) * receptive, tensor.size(0) * receptive};
+}
+
+Tensor uniform_(Tensor tensor, double low, double high) {
+  NoGradGuard noGrad;
+  tensor.uniform_(low, high);
+  return tensor;
+}
+
+Tensor normal_(Tensor tensor, double mean, double std) {
+  NoGradGuard noGrad;
+  tensor.normal_(mean, std);
+  return tensor;
+}
+
+Tensor constant_(Tensor tensor, Scalar value) {
+  NoGradGuard noGrad;
+  tensor.fill_(value);
+  return tensor;
+}
+
+Tensor zeros_(Tensor tensor) { return constant_(std::move(tensor), 0); }
+Tensor ones_(Tensor tensor) { return constant_(std::move(tensor), 1); }
+
+Tensor eye_(Tensor matrix) {
+  KILN_CHECK(matrix.dim() == 2, "Only tensors with 2 dimensions are supported");
+  NoGradGuard noGrad;
+  matrix.zero_();
+  int64_t n = std::min(matrix.size(0), matrix.size(1));
+  for (int64_t i = 0; i < n; ++i)
+    matrix.select(0, i).select(0, i).fill_(1);
+  return matrix;
+}
+
+namespace {
+/// gain / sqrt(fan), or nullopt for a zero-element tensor (left as is).
+std::optional<double> kaimingStd(const Tensor &tensor, double a, FanMode mode,
+                                 Nonlinearity nonlinearity) {
+  auto [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  if (tensor.numel() == 0)
+    return std::nullopt;
+  double fan = double(mode == kFanIn ? fanIn : fanOut);
+  return calculate_gain(nonlinearity, a) / std::sqrt(fan);
+}
+} // namespace
+
+Tensor kaiming_uniform_(Tensor tensor, double a, FanModeType mode,
+                        NonlinearityType nonlinearity) {
+  if (auto sd = kaimingStd(tensor, a, mode, nonlinearity)) {
+    double bound = std::sqrt(3.0) * *sd;
+    return uniform_(std::move(tensor), -bound, bound);
+  }
+  return tensor;
+}
+
+Tensor kaiming_normal_(Tensor tensor, double a, FanModeType mode,
+                       NonlinearityType nonlinearity) {
+  if (auto sd = kaimingStd(tensor, a, mode, nonlinearity))
+    return normal_(std::move(tensor), 0, *sd);
+  return tensor;
+}
+
+Tensor xavier_uniform_(Tensor tensor, double gain) {
+  auto [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  double bound = gain * std::sqrt(6.0 / double(fanIn + fanOut));
+  return uniform_(std::move(tensor), -bound, bound);
+}
+
+Tensor xavier_normal_(Tensor tensor, double gain) {
+  auto [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  double sd = gain * std::sqrt(2.0 / double(fanIn + fanOut));
+  return normal_(std::move(tensor), 0, sd);
+}
+
+} // namespace kiln::nn::init
