@@ -238,8 +238,23 @@ struct ScalarMath {
   Value mul(Value x, Value y) {
     return typed<arith::MulFOp, arith::MulIOp>(x, y);
   }
+  /// Integers as ScalarMath<int64_t>::div: x / 0 is 0, x / -1 is -x
+  /// (wrapping); sdiv is only reached with a safe divisor, since LLVM's
+  /// sdiv by 0 or MIN / -1 is undefined (a trap on x86).
   Value div(Value x, Value y) {
-    return typed<arith::DivFOp, arith::DivSIOp>(x, y);
+    if (isFloat(x))
+      return b.create<arith::DivFOp>(loc, x, y);
+    auto eq = [&](Value v, int64_t k) {
+      return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, v,
+                                     constant(v, double(k)));
+    };
+    Value zero = eq(y, 0), minusOne = eq(y, -1);
+    Value unsafe = b.create<arith::OrIOp>(loc, zero, minusOne);
+    Value safe = b.create<arith::SelectOp>(loc, unsafe, constant(y, 1), y);
+    Value quotient = b.create<arith::DivSIOp>(loc, x, safe);
+    Value special =
+        b.create<arith::SelectOp>(loc, zero, constant(x, 0), neg(x));
+    return b.create<arith::SelectOp>(loc, unsafe, special, quotient);
   }
   Value pow(Value x, Value y) { return powScalar(b, loc, nullptr, {x, y}); }
   Value maximum(Value x, Value y) {

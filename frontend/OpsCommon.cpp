@@ -140,16 +140,22 @@ void checkInplace(const Tensor &self) {
              "an in-place operation.");
 }
 
-const Tensor &commitInplace(const Tensor &self, const Tensor &value) {
-  std::vector<int64_t> shape = broadcastShapes(self.sizes(), value.sizes());
+const Tensor &commitInplace(const Tensor &self, const Tensor &given) {
+  std::vector<int64_t> shape = broadcastShapes(self.sizes(), given.sizes());
   KILN_CHECK(IntArrayRef(shape) == self.sizes(), "output with shape ",
              shapeString(self.sizes()), " doesn't match the broadcast shape ",
              shapeString(shape));
-  KILN_CHECK(isFloatingType(self.dtype()) || !isFloatingType(value.dtype()),
-             "result type ", toString(value.dtype()),
+  KILN_CHECK(isFloatingType(self.dtype()) || !isFloatingType(given.dtype()),
+             "result type ", toString(given.dtype()),
              " can't be cast to the desired output type ",
              toString(self.dtype()));
   TensorImpl &impl = self.impl();
+  // A value of another dtype is cast, so that the gradient flowing back
+  // through it takes the value's dtype again (ToCopyBackward).
+  Tensor cast = given.grad_fn() && given.dtype() != self.dtype()
+                    ? given.to(self.dtype())
+                    : given;
+  const Tensor &value = cast;
   if (value.grad_fn()) {
     KILN_CHECK(!impl.isView,
                "kiln does not support in-place operations that record "

@@ -15,10 +15,14 @@ TensorImpl &Tensor::impl() const {
 }
 
 int64_t Tensor::size(int64_t d) const {
+  KILN_CHECK(dim() > 0, "dimension specified as ", d,
+             " but tensor has no dimensions");
   return impl().sizes[wrapDim(d, dim())];
 }
 
 int64_t Tensor::stride(int64_t d) const {
+  KILN_CHECK(dim() > 0, "dimension specified as ", d,
+             " but tensor has no dimensions");
   return impl().strides[wrapDim(d, dim())];
 }
 

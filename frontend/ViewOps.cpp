@@ -327,6 +327,7 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
 }
 
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
+  KILN_CHECK(dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
   d = wrapDim(d, dim());
   if (start < 0)
     start += size(d);

@@ -24,6 +24,18 @@ Operation *KilnDialect::materializeConstant(OpBuilder &builder, Attribute value,
   return builder.create<ConstantOp>(loc, type, elements);
 }
 
+bool isAddressable(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape())
+    return false;
+  int64_t count = 1, bytes = 0;
+  for (int64_t d : tensor.getShape())
+    if (__builtin_mul_overflow(count, d, &count))
+      return false;
+  int64_t width = (tensor.getElementTypeBitWidth() + 7) / 8;
+  return !__builtin_mul_overflow(count, width, &bytes);
+}
+
 Value splatConstant(OpBuilder &b, Location loc, RankedTensorType type,
                     double value) {
   Type element = type.getElementType();

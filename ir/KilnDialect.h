@@ -10,6 +10,12 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+namespace kiln::ir {
+/// A ranked tensor type of static shape whose element count and byte size
+/// fit in int64 (every kiln value must be allocatable and indexable).
+bool isAddressable(mlir::Type type);
+} // namespace kiln::ir
+
 #include "ir/KilnDialect.h.inc"
 #include "ir/KilnEnums.h.inc"
 #include "ir/KilnInterfaces.h.inc"

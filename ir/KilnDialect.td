@@ -23,9 +23,18 @@ def Kiln_Dialect : Dialect {
 class Kiln_Op<string mnemonic, list<Trait> traits = []>
     : Op<Kiln_Dialect, mnemonic, traits>;
 
-def Kiln_Tensor : RankedTensorOf<[F32, F64, I64, I1]>;
-def Kiln_FloatTensor : RankedTensorOf<[F32, F64]>;
-def Kiln_NumericTensor : RankedTensorOf<[F32, F64, I64]>;
-def Kiln_BoolTensor : RankedTensorOf<[I1]>;
+/// Ranked tensors of static shape whose element count and byte size fit in
+/// int64: a shape like 2^32 x 2^32 x 4 is a verifier error, not an
+/// overflow in the interpreter or the JIT.
+def Kiln_Addressable : CPred<"::kiln::ir::isAddressable($_self)">;
+class Kiln_TensorOf<list<Type> types>
+    : ConfinedType<RankedTensorOf<types>, [Kiln_Addressable],
+                   RankedTensorOf<types>.summary #
+                   " (static shape, element count and bytes within int64)">;
+
+def Kiln_Tensor : Kiln_TensorOf<[F32, F64, I64, I1]>;
+def Kiln_FloatTensor : Kiln_TensorOf<[F32, F64]>;
+def Kiln_NumericTensor : Kiln_TensorOf<[F32, F64, I64]>;
+def Kiln_BoolTensor : Kiln_TensorOf<[I1]>;
 
 #endif // KILN_DIALECT_TD

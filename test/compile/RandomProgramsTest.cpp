@@ -105,9 +105,9 @@ std::optional<Shape> broadcastShapes(const Shape &a, const Shape &b) {
   return out;
 }
 
-/// Whether to generate the constructs of the known failures (the
-/// RandomProgramsRepro tests at the end).
-bool knownFailures() {
+/// Whether to generate the constructs of known failures (disabled
+/// RandomProgramsRepro tests at the end; none at present).
+[[maybe_unused]] bool knownFailures() {
   const char *v = std::getenv("KILN_RANDOM_KNOWN_FAILURES");
   return v && *v && std::string(v) != "0";
 }
@@ -196,9 +196,13 @@ struct Program {
   std::vector<std::string> names; ///< by value id
   int numParams = 0, numArgs = 0;
   int loss = -1;
+  int extra = -1;         ///< a second result of the step: any value
   bool allDouble = false; ///< no float32 value: float64 tolerances
   bool zeroAfterForward = false;
   OptimSpec optim;
+  /// A second parameter group (SGD, Adam) from allParams()[split] on.
+  std::optional<OptimSpec> group1;
+  size_t split = 0;
   std::vector<CallPlan> calls;
 
   /// Names of allParams(), in order.
@@ -236,8 +240,11 @@ struct Program {
       os << "    " << op.text << '\n';
     if (zeroAfterForward)
       os << "    zero_grad(zeroMode)\n";
-    os << "    " << names[loss] << ".backward(); update: " << optim.describe()
-       << "\n    return " << names[loss] << '\n';
+    os << "    " << names[loss] << ".backward(); update: " << optim.describe();
+    if (group1)
+      os << "; from " << paramNames()[split]
+         << " on, group 1: " << group1->describe();
+    os << "\n    return {" << names[loss] << ", " << names[extra] << "}\n";
     for (size_t c = 0; c < calls.size(); ++c) {
       os << "  call " << c << ":";
       for (const std::string &n : calls[c].notes)
@@ -284,23 +291,39 @@ struct Instance {
     for (const LinearSpec &s : p.linears)
       linears.push_back(
           nn::Linear(nn::LinearOptions(s.in, s.out).bias(s.bias)));
-    const OptimSpec &o = p.optim;
-    if (o.kind == OptimSpec::SGD)
-      opt = std::make_unique<optim::SGD>(allParams(),
-                                         optim::SGDOptions(o.lr)
-                                             .momentum(o.momentum)
-                                             .dampening(o.dampening)
-                                             .weight_decay(o.weightDecay)
-                                             .nesterov(o.nesterov));
-    else if (o.kind == OptimSpec::Adam)
-      opt = std::make_unique<optim::Adam>(allParams(),
-                                          optim::AdamOptions(o.lr)
-                                              .betas({o.beta1, o.beta2})
-                                              .eps(o.eps)
-                                              .weight_decay(o.weightDecay)
-                                              .amsgrad(o.amsgrad));
+    std::vector<Tensor> all = allParams();
+    std::vector<optim::OptimizerParamGroup> groups;
+    if (p.group1) {
+      groups.emplace_back(
+          std::vector<Tensor>(all.begin(), all.begin() + p.split));
+      groups.emplace_back(std::vector<Tensor>(all.begin() + p.split, all.end()),
+                          options(*p.group1));
+    } else {
+      groups.emplace_back(all);
+    }
+    if (p.optim.kind == OptimSpec::SGD)
+      opt = std::make_unique<optim::SGD>(
+          groups, static_cast<optim::SGDOptions &>(*options(p.optim)));
+    else if (p.optim.kind == OptimSpec::Adam)
+      opt = std::make_unique<optim::Adam>(
+          groups, static_cast<optim::AdamOptions &>(*options(p.optim)));
     args.resize(3);
     argVersion.assign(3, -1);
+  }
+
+  static std::unique_ptr<optim::OptimizerOptions> options(const OptimSpec &o) {
+    if (o.kind == OptimSpec::SGD)
+      return std::make_unique<optim::SGDOptions>(
+          optim::SGDOptions(o.lr)
+              .momentum(o.momentum)
+              .dampening(o.dampening)
+              .weight_decay(o.weightDecay)
+              .nesterov(o.nesterov));
+    return std::make_unique<optim::AdamOptions>(optim::AdamOptions(o.lr)
+                                                    .betas({o.beta1, o.beta2})
+                                                    .eps(o.eps)
+                                                    .weight_decay(o.weightDecay)
+                                                    .amsgrad(o.amsgrad));
   }
 
   std::vector<Tensor> allParams() const {
@@ -374,8 +397,8 @@ struct Instance {
   }
 
   /// The step function: the program's statements on these leaves.
-  Tensor step(const Tensor &a0, const Tensor &a1, const Tensor &a2,
-              int zeroMode) {
+  std::tuple<Tensor, Tensor> step(const Tensor &a0, const Tensor &a1,
+                                  const Tensor &a2, int zeroMode) {
     if (!prog.zeroAfterForward && zeroMode != 2)
       zeroGrads(zeroMode == 0);
     std::vector<Tensor> vals(prog.names.size());
@@ -392,7 +415,7 @@ struct Instance {
       opt->step();
     else if (prog.optim.kind == OptimSpec::Manual)
       manualUpdate();
-    return loss;
+    return {loss, vals[prog.extra]};
   }
 };
 
@@ -409,8 +432,11 @@ Tensor snap(const Tensor &t) {
 
 /// Everything visible after a call: loss, parameters, gradients, argument
 /// gradients, optimizer state.
-std::vector<Observation> observe(Instance &inst, const Tensor &loss) {
-  std::vector<Observation> out{{"loss", snap(loss)}};
+std::vector<Observation> observe(Instance &inst, const Tensor &loss,
+                                 const Tensor &extra) {
+  std::vector<Observation> out{
+      {"loss", snap(loss)},
+      {"result 1 (" + inst.prog.names[inst.prog.extra] + ")", snap(extra)}};
   auto names = inst.prog.paramNames();
   auto params = inst.allParams();
   for (size_t i = 0; i < params.size(); ++i) {
@@ -441,15 +467,15 @@ std::vector<Observation> observe(Instance &inst, const Tensor &loss) {
   return out;
 }
 
-/// Whether every element is finite and of moderate size (a program whose
-/// eager run overflows is replaced rather than compared).
-bool tame(const Tensor &t) {
+/// Whether every element is finite and at most `limit` in size (a program
+/// whose eager run overflows is replaced rather than compared).
+bool tame(const Tensor &t, double limit) {
   if (!t.defined())
     return true;
   Tensor d = t.to(kDouble).contiguous();
   for (int64_t i = 0; i < d.numel(); ++i) {
     double v = d.data_ptr<double>()[i];
-    if (!std::isfinite(v) || std::fabs(v) > 1e5)
+    if (!std::isfinite(v) || std::fabs(v) > limit)
       return false;
   }
   return true;
@@ -458,7 +484,8 @@ bool tame(const Tensor &t) {
 /// Empty when `got` matches `want`, else why not. Tolerances follow the
 /// program's dtype: a float64 value computed from float32 ones carries
 /// float32 rounding.
-std::string mismatch(const Tensor &want, const Tensor &got, bool exact64) {
+std::string mismatch(const Tensor &want, const Tensor &got, bool exact64,
+                     double atolScale = 1) {
   std::ostringstream os;
   if (want.defined() != got.defined()) {
     os << "eager " << (want.defined() ? "defined" : "None") << ", compiled "
@@ -472,9 +499,19 @@ std::string mismatch(const Tensor &want, const Tensor &got, bool exact64) {
        << ", compiled " << toString(got.dtype()) << fmtShape(got.sizes());
     return os.str();
   }
-  // float32: the compiled code may reduce in another order.
-  double rtol = exact64 ? 1e-9 : 1e-4, atol = exact64 ? 1e-10 : 1e-5;
-  if (got.allclose(want, rtol, atol, /*equal_nan=*/true))
+  // float32: the compiled code may reduce in another order. Relative to
+  // the tensor's largest element, not each element's: after a few calls
+  // the parameters differ by rounding, and a gradient element that is a
+  // cancelled sum of large terms moves by more than its own 1e-4 (seed
+  // 6486: -0.19267 vs -0.19263 in a gradient up to 10.9).
+  double rtol = exact64 ? 1e-9 : 1e-4;
+  double atol = (exact64 ? 1e-10 : 1e-5) * atolScale;
+  Tensor e = want.to(kDouble), g = got.to(kDouble);
+  Tensor nan = e.ne(e);
+  double scale = e.masked_fill(nan, 0).abs().max().item<double>();
+  if (nan.equal(g.ne(g)) &&
+      (e - g).masked_fill(nan, 0).abs().max().item<double>() <=
+          atol + rtol * scale)
     return "";
   os << std::setprecision(9) << "max |eager - compiled| "
      << (want.to(kDouble) - got.to(kDouble)).abs().max().item<double>()
@@ -482,8 +519,7 @@ std::string mismatch(const Tensor &want, const Tensor &got, bool exact64) {
   return os.str();
 }
 
-// --- The generator
-// ------------------------------------------------------------
+// --- The generator -----------------------------------------------------------
 
 class Generator {
 public:
@@ -1226,10 +1262,6 @@ int Generator::genInPlace(int a) {
     upds.push_back({chance(rng, 0.5) ? 0 : 4, a, Scalar(1)});
   for (int i = 0; i < count; ++i) {
     int kind = randInt(rng, 0, 9);
-    // copy_ into a tensor that requires grad, from one that may not: see
-    // DISABLED_CopyIntoCloneFromTensorWithoutGrad.
-    if (kind == 4 && (make <= 1 || !upds.empty()) && !knownFailures())
-      kind = 0;
     int other = kind <= 4 ? partnerFor(a, true) : -1;
     upds.push_back({kind, other, randScalar(kind == 7)});
   }
@@ -1310,8 +1342,7 @@ int Generator::genCat(int a) {
   if (chance(rng, 0.25)) { // stack of two values of one shape
     int b = a;
     for (int id = 0; id < int(dummy.size()); ++id)
-      if (id != a && shapeOf(id) == s && chance(rng, 0.5) &&
-          (knownFailures() || dummy[id].dtype() == dummy[a].dtype()))
+      if (id != a && shapeOf(id) == s && chance(rng, 0.5))
         b = id;
     int64_t d = randInt(rng, 0, r);
     return addOp("stack({" + name(a) + ", " + name(b) + "}, " +
@@ -1321,8 +1352,6 @@ int Generator::genCat(int a) {
                  });
   }
   int64_t d = randInt(rng, 0, r - 1);
-  // Mixed dtypes: see DISABLED_CatOfMixedDtypesGradientDtype.
-  bool mixedOk = knownFailures();
   std::vector<int> cands;
   for (int id = 0; id < int(dummy.size()); ++id) {
     Shape t = shapeOf(id);
@@ -1331,7 +1360,7 @@ int Generator::genCat(int a) {
     bool ok = true;
     for (int64_t i = 0; i < r; ++i)
       ok &= i == d || t[i] == s[i];
-    if (ok && (mixedOk || dummy[id].dtype() == dummy[a].dtype()))
+    if (ok)
       cands.push_back(id);
   }
   int b;
@@ -1341,7 +1370,7 @@ int Generator::genCat(int a) {
     Shape t = s;
     t[d] = randInt(rng, 1, 3);
     b = leafWithShape(t);
-    if (b < 0 || (!mixedOk && dummy[b].dtype() != dummy[a].dtype()))
+    if (b < 0)
       b = a;
   }
   bool three = chance(rng, 0.2);
@@ -1452,6 +1481,19 @@ void Generator::genOptimizer() {
   } else if (o.kind == OptimSpec::Manual) {
     o.manualVariant = randInt(rng, 0, 3);
   }
+  size_t numAll = prog.paramNames().size();
+  if (o.kind >= OptimSpec::SGD && numAll >= 2 && chance(rng, 0.3)) {
+    // A second group with its own options.
+    OptimSpec g = o;
+    g.lr = pickOf(rng, {1e-3, 1e-2, 0.05});
+    g.momentum = pickOf(rng, {0.0, 0.5});
+    g.nesterov = false;
+    g.dampening = 0;
+    g.weightDecay = pickOf(rng, {0.0, 1e-2});
+    g.beta1 = pickOf(rng, {0.9, 0.6});
+    prog.group1 = g;
+    prog.split = randInt(rng, 1, int64_t(numAll) - 1);
+  }
 }
 
 bool Generator::dryRun(const std::vector<Shape> &argShapes,
@@ -1501,7 +1543,10 @@ void Generator::genCalls() {
   for (const Leaf &l : prog.leaves)
     if (l.kind == Leaf::Arg)
       shape[l.index] = l.shape;
-  OptimSpec o = prog.optim; // the options as the driver changes them
+  // The options of each group as the driver changes them.
+  std::vector<OptimSpec> specs{prog.optim};
+  if (prog.group1)
+    specs.push_back(*prog.group1);
   // Sticky: each mode is a static argument, so a change re-traces.
   int zeroMode = pickOf(rng, {0, 0, 0, 1, 2});
   for (int c = 0; c < n; ++c) {
@@ -1510,11 +1555,14 @@ void Generator::genCalls() {
       zeroMode = pickOf(rng, {0, 1, 2});
     plan.zeroMode = zeroMode;
     if (c > 0) {
+      size_t g = randInt(rng, 0, int64_t(specs.size()) - 1);
+      OptimSpec &o = specs[g];
+      std::string group = "group " + std::to_string(g) + " ";
       if (o.kind >= OptimSpec::SGD && chance(rng, 0.35)) {
         double lr = pickOf(rng, {1e-3, 5e-3, 1e-2, 0.03});
-        plan.notes.push_back("set_lr(" + std::to_string(lr) + ")");
-        plan.actions.push_back([lr](Instance &i) {
-          i.opt->param_groups()[0].options().set_lr(lr);
+        plan.notes.push_back(group + "set_lr(" + std::to_string(lr) + ")");
+        plan.actions.push_back([lr, g](Instance &i) {
+          i.opt->param_groups()[g].options().set_lr(lr);
         });
       }
       if (o.kind == OptimSpec::SGD && chance(rng, 0.3)) {
@@ -1531,12 +1579,12 @@ void Generator::genCalls() {
         double damp = o.nesterov ? 0 : pickOf(rng, {0.0, 0.2});
         o.momentum = m;
         o.weightDecay = wd;
-        plan.notes.push_back("SGD momentum " + std::to_string(m) +
+        plan.notes.push_back(group + "SGD momentum " + std::to_string(m) +
                              " dampening " + std::to_string(damp) +
                              " weight_decay " + std::to_string(wd));
-        plan.actions.push_back([m, damp, wd](Instance &i) {
+        plan.actions.push_back([m, damp, wd, g](Instance &i) {
           auto &so = static_cast<optim::SGDOptions &>(
-              i.opt->param_groups()[0].options());
+              i.opt->param_groups()[g].options());
           so.momentum(m).dampening(damp).weight_decay(wd);
         });
       }
@@ -1546,12 +1594,12 @@ void Generator::genCalls() {
         double wd = o.weightDecay;
         if (chance(rng, 0.3))
           wd = o.weightDecay = pickOf(rng, {0.0, 1e-2});
-        plan.notes.push_back("Adam betas (" + std::to_string(b1) + ", " +
-                             std::to_string(b2) + ") weight_decay " +
+        plan.notes.push_back(group + "Adam betas (" + std::to_string(b1) +
+                             ", " + std::to_string(b2) + ") weight_decay " +
                              std::to_string(wd));
-        plan.actions.push_back([b1, b2, wd](Instance &i) {
+        plan.actions.push_back([b1, b2, wd, g](Instance &i) {
           auto &ao = static_cast<optim::AdamOptions &>(
-              i.opt->param_groups()[0].options());
+              i.opt->param_groups()[g].options());
           ao.betas({b1, b2}).weight_decay(wd);
         });
       }
@@ -1569,9 +1617,7 @@ void Generator::genCalls() {
         }
       }
       for (const Leaf &l : prog.leaves) {
-        // A new argument that requires grad: see
-        // DISABLED_NewArgumentRequiringGrad.
-        if (l.kind != Leaf::Arg || (l.requiresGrad && !knownFailures()))
+        if (l.kind != Leaf::Arg)
           continue;
         if (chance(rng, 0.08)) { // new shape, if the program allows it
           std::vector<Shape> next = shape;
@@ -1639,6 +1685,8 @@ std::optional<Program> Generator::generate() {
   if (prog.loss < 0)
     return std::nullopt;
   genOptimizer();
+  // Often a view or a parameter: eager returns an alias, so must compiled.
+  prog.extra = randInt(rng, 0, prog.loss);
   std::vector<Shape> shapes(3);
   for (const Leaf &l : prog.leaves)
     if (l.kind == Leaf::Arg)
@@ -1652,8 +1700,7 @@ std::optional<Program> Generator::generate() {
   return prog;
 }
 
-// --- The driver
-// ---------------------------------------------------------------
+// --- The driver --------------------------------------------------------------
 
 struct Totals {
   size_t programs = 0, redrawn = 0, calls = 0, hits = 0, traces = 0,
@@ -1675,10 +1722,10 @@ runProgram(const Program &p, bool compiled, CompileStats *stats) {
     for (const auto &act : plan.actions)
       act(inst);
     inst.prepareArgs(plan);
-    Tensor loss =
+    auto [loss, extra] =
         compiled ? run(inst.args[0], inst.args[1], inst.args[2], plan.zeroMode)
                  : f(inst.args[0], inst.args[1], inst.args[2], plan.zeroMode);
-    out.push_back(observe(inst, loss));
+    out.push_back(observe(inst, loss, extra));
   }
   if (stats)
     *stats = run.stats();
@@ -1713,14 +1760,22 @@ bool checkSeed(uint64_t seed, Totals &totals) {
     try {
       eager = runProgram(*prog, false, nullptr);
     } catch (const std::exception &e) {
-      ADD_FAILURE() << "eager run threw (a generator bug): " << e.what() << "\n"
+      ADD_FAILURE() << "eager run threw (a generator or eager bug): "
+                    << e.what() << "\n"
                     << where;
       return false;
     }
     bool ok = true;
+    // Large gradients mean an ill-conditioned step (seed 7519: cos of
+    // values near 200, gradients near 400), where parameters that differ by
+    // rounding after one call give gradients that differ by 2e-4 of their
+    // size the next: replaced too.
     for (const auto &call : eager)
-      for (const Observation &o : call)
-        ok &= tame(o.value);
+      for (const Observation &o : call) {
+        bool isGrad = o.name.size() > 5 &&
+                      o.name.compare(o.name.size() - 5, 5, ".grad") == 0;
+        ok &= tame(o.value, isGrad ? 100 : 1e5);
+      }
     if (!ok) {
       ++totals.redrawn;
       continue;
@@ -1741,6 +1796,11 @@ bool checkSeed(uint64_t seed, Totals &totals) {
     totals.guardFailures += stats.guardFailures;
     totals.fallbacks += stats.fallbacks;
     totals.compileSeconds += stats.compileSeconds;
+    int64_t leafElements = 0;
+    for (const Leaf &l : prog->leaves)
+      leafElements += numelOf(l.shape);
+    for (const LinearSpec &l : prog->linears)
+      leafElements += (l.in + l.bias) * l.out;
     for (size_t c = 0; c < eager.size(); ++c) {
       if (got[c].size() != eager[c].size()) {
         ADD_FAILURE() << "call " << c << ": " << eager[c].size()
@@ -1750,12 +1810,31 @@ bool checkSeed(uint64_t seed, Totals &totals) {
         return false;
       }
       for (size_t i = 0; i < eager[c].size(); ++i) {
-        std::string why =
-            mismatch(eager[c][i].value, got[c][i].value, prog->allDouble);
+        // The loss sums over every leaf element: parameters that agree
+        // within tolerance can leave a cancelled sum off by their count
+        // times as much (seed 3821: 136 elements, |loss| 0.17, 1.5e-4).
+        double scale = i == 0 ? double(leafElements) : 1;
+        std::string why = mismatch(eager[c][i].value, got[c][i].value,
+                                   prog->allDouble, scale);
         if (!why.empty()) {
+          // For triage: how far apart everything is at this call.
+          std::ostringstream all;
+          for (size_t j = 0; j < eager[c].size(); ++j) {
+            const Tensor &e = eager[c][j].value, &g = got[c][j].value;
+            all << "  " << eager[c][j].name << ": ";
+            if (e.defined() && g.defined() && e.sizes() == g.sizes())
+              all << (e.to(kDouble) - g.to(kDouble)).abs().max().item<double>()
+                  << " (max |eager| "
+                  << e.to(kDouble).abs().max().item<double>() << ")\n";
+            else
+              all << (e.defined() ? "defined" : "None") << " vs "
+                  << (g.defined() ? "defined" : "None") << "\n";
+          }
           ADD_FAILURE() << "call " << c << ", " << eager[c][i].name
                         << " differs: " << why << "\n"
-                        << where << "compile stats: " << stats.calls
+                        << where << "max |eager - compiled| at call " << c
+                        << ":\n"
+                        << all.str() << "compile stats: " << stats.calls
                         << " calls, " << stats.traces << " traces, "
                         << stats.hits << " compiled, " << stats.fallbacks
                         << " fallbacks";
@@ -1776,9 +1855,10 @@ uint64_t envOr(const char *name, uint64_t fallback) {
 
 } // namespace
 
-// Kept small for CI (each trace compiles for 0.1-0.4 s); raise it with
-// KILN_RANDOM_PROGRAMS for a longer run.
-constexpr uint64_t kCiPrograms = 30;
+// Sized for CI: 200 programs make about 1100 calls and 550 traces, some
+// 30 s on an idle 2-core machine (Release), 45 s while it also builds.
+// KILN_RANDOM_PROGRAMS runs more.
+constexpr uint64_t kCiPrograms = 200;
 
 TEST(RandomPrograms, CompiledMatchesEager) {
   uint64_t count = envOr("KILN_RANDOM_PROGRAMS", kCiPrograms);
@@ -1805,16 +1885,15 @@ TEST(RandomPrograms, CompiledMatchesEager) {
 
 // --- Minimized differences -------------------------------------------------
 //
-// Differences the generator found, reduced by hand. They are disabled while
-// they fail; the generator avoids the constructs unless
-// KILN_RANDOM_KNOWN_FAILURES=1.
+// Differences the generator found, reduced by hand. Those fixed since are
+// regression tests; those still failing are disabled, and the generator
+// avoids their constructs unless KILN_RANDOM_KNOWN_FAILURES=1.
 
-// Seeds 24 and 3: `x = p.clone(); x.copy_(c)` with a `c` that does not
-// require grad. Eager lets the gradient reach the overwritten clone (p.grad
-// 4, PyTorch: 3, since copy_ replaces every element); the compiled code
-// gets 3. The bug is in eager copy_ (no CopyBackwards node when only
-// `self` requires grad), so compiled differs from eager.
-TEST(RandomProgramsRepro, DISABLED_CopyIntoCloneFromTensorWithoutGrad) {
+// Seeds 3 and 24 (an earlier generator): `x = p.clone(); x.copy_(c)` with a
+// `c` that does not require grad. Eager let the gradient reach the
+// overwritten clone (p.grad 4); PyTorch and the compiled code: 3. Fixed in
+// 6885fdf (eager copy_ records CopyBackwards).
+TEST(RandomProgramsRepro, CopyIntoCloneFromTensorWithoutGrad) {
   Tensor p = ones({2}).requires_grad_();
   Tensor c = full({2}, 3.0);
   auto f = [&] {
@@ -1838,9 +1917,10 @@ TEST(RandomProgramsRepro, DISABLED_CopyIntoCloneFromTensorWithoutGrad) {
 
 // Seeds 20, 25, 33, 46, 77: an argument that requires grad, replaced by a
 // new tensor after the specialization was traced. The compiled call
-// accumulates the gradient into the tensor passed when tracing (x.grad 4)
-// and leaves the new argument's .grad None; eager: x.grad 3, x2.grad 1.
-TEST(RandomProgramsRepro, DISABLED_NewArgumentRequiringGrad) {
+// accumulated the gradient into the tensor passed when tracing (x.grad 4)
+// and left the new argument's .grad None; eager: x.grad 3, x2.grad 1. Fixed
+// in 6885fdf.
+TEST(RandomProgramsRepro, NewArgumentRequiringGrad) {
   Tensor w = ones({2}).requires_grad_();
   optim::SGD opt({w}, optim::SGDOptions(0.1));
   auto f = [&](Tensor x) {
@@ -1861,10 +1941,11 @@ TEST(RandomProgramsRepro, DISABLED_NewArgumentRequiringGrad) {
   EXPECT_TRUE(x2.grad().equal(full({2}, 1.0))) << "x2.grad " << x2.grad();
 }
 
-// Seed 1068: cat (or stack) of a float32 tensor that requires grad with a
-// float64 one. Eager's gradient of the float32 input is float64 (PyTorch:
-// float32, the input's dtype); the compiled gradient is float32.
-TEST(RandomProgramsRepro, DISABLED_CatOfMixedDtypesGradientDtype) {
+// Seeds 1068, 1758, 2190: cat (or stack) of a float32 tensor that requires
+// grad with a float64 one. Eager's gradient of the float32 input was float64
+// (PyTorch: float32, the input's dtype; SGD then made a float64 momentum
+// buffer when tracing); the compiled gradient float32. Fixed in 6885fdf.
+TEST(RandomProgramsRepro, CatOfMixedDtypesGradientDtype) {
   Tensor p = ones({2}).requires_grad_();
   Tensor d = ones({2}, kDouble);
   auto f = [&] {
@@ -1881,4 +1962,29 @@ TEST(RandomProgramsRepro, DISABLED_CatOfMixedDtypesGradientDtype) {
   EXPECT_GE(run.stats().hits, 1u);
   EXPECT_EQ(p.grad().dtype(), eager) << "compiled vs eager";
   EXPECT_EQ(eager, kFloat) << "PyTorch: the gradient has the input's dtype";
+}
+
+// Seed 4386 (an earlier generator): `x.add_(p)` or `x.sub_(p)` of a
+// float64 `p` into a float32 `x`. Eager's p.grad was float32 (PyTorch and
+// compiled: float64, p's dtype): the in-place write now casts the value
+// with history, so its gradient goes back through the cast.
+TEST(RandomProgramsRepro, InPlaceAddOfFloat64GradientDtype) {
+  Tensor p = ones({2}, kDouble).requires_grad_();
+  auto f = [&] {
+    p.set_grad(Tensor());
+    Tensor x = ones({2});
+    x.add_(p);
+    x.sub_(p, 2);
+    Tensor l = x.sum();
+    l.backward();
+    return l;
+  };
+  f();
+  ScalarType eager = p.grad().dtype();
+  auto run = compile(f);
+  for (int i = 0; i < 3; ++i)
+    run();
+  EXPECT_GE(run.stats().hits, 1u);
+  EXPECT_EQ(p.grad().dtype(), eager) << "compiled vs eager";
+  EXPECT_EQ(eager, kDouble) << "PyTorch: the gradient has the input's dtype";
 }

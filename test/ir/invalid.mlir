@@ -402,7 +402,7 @@ func.func @cmp_types(%a: tensor<3xf32>, %b: tensor<3xf64>) {
 // -----
 
 func.func @cmp_result(%a: tensor<3xf32>) {
-  // expected-error @+1 {{result #0 must be ranked tensor of 1-bit signless integer values, but got 'tensor<3xf32>'}}
+  // expected-error @+1 {{result #0 must be ranked tensor of 1-bit signless integer values (static shape, element count and bytes within int64), but got 'tensor<3xf32>'}}
   %0 = "kiln.cmp"(%a, %a) {predicate = 2 : i32} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return
 }
@@ -467,4 +467,30 @@ func.func @custom_gradient_yield(%x: tensor<3xf32>, %w: tensor<2xf32>) {
 func.func @yield_parent(%x: tensor<3xf32>) {
   // expected-error @+1 {{expects parent op 'kiln.custom_gradient'}}
   kiln.yield %x : tensor<3xf32>
+}
+
+// -----
+
+// Element or byte counts past int64 (2^32 x 2^32 x 4 elements).
+func.func @too_large(%a: tensor<4294967296x4294967296x4xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or 64-bit float values (static shape, element count and bytes within int64)}}
+  %0 = kiln.exp %a : tensor<4294967296x4294967296x4xf32>
+  return
+}
+
+// -----
+
+// 2^62 float32 elements: the element count fits, the bytes do not.
+func.func @too_many_bytes(%a: tensor<4611686018427387904xf32>) {
+  // expected-error @+1 {{(static shape, element count and bytes within int64)}}
+  %0 = kiln.neg %a : tensor<4611686018427387904xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?xf32>) {
+  // expected-error @+1 {{(static shape, element count and bytes within int64)}}
+  %0 = kiln.neg %a : tensor<?xf32>
+  return
 }

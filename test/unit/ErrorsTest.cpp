@@ -470,3 +470,14 @@ TEST(Errors, MalformedInputsAreErrorsNotWrongAnswers) {
                          "Adam: a parameter of shape [3] has a gradient of "
                          "shape [2]"));
 }
+
+TEST(Errors, ZeroDimTensorHasNoSizes) {
+  Tensor s = full({}, 1.0);
+  EXPECT_TRUE(throwsWith([&] { s.size(0); },
+                         "dimension specified as 0 but tensor has no "
+                         "dimensions"));
+  EXPECT_TRUE(throwsWith([&] { s.stride(-1); }, "tensor has no dimensions"));
+  EXPECT_TRUE(throwsWith([&] { s.narrow(0, 0, 1); },
+                         "narrow() cannot be applied to a 0-dim tensor."));
+  EXPECT_EQ(s.sum(0).item<float>(), 1.0f); // reductions wrap a scalar's dim
+}

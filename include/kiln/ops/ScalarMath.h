@@ -103,9 +103,13 @@ template <class T> struct ScalarMath {
   T mul(T x, T y) {
     return wrapping(x, y, [](auto p, auto q) { return p * q; });
   }
+  /// Integer division truncates; x / 0 is 0 and x / -1 wraps (MIN / -1 is
+  /// MIN), where C++ (and LLVM's sdiv) would trap.
   T div(T x, T y) {
-    if constexpr (std::is_integral_v<T>)
-      return y == 0 ? T(0) : T(x / y);
+    if constexpr (std::is_same_v<T, bool>)
+      return y ? x : false;
+    else if constexpr (std::is_integral_v<T>)
+      return y == 0 ? T(0) : y == T(-1) ? neg(x) : T(x / y);
     else
       return T(x / y);
   }
