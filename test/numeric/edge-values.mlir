@@ -8,6 +8,8 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=first_grad --backend=jit | FileCheck %s --check-prefix=FIRST
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=int_pow | FileCheck %s --check-prefix=POW
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=int_pow --backend=jit | FileCheck %s --check-prefix=POW
+// RUN: kiln-run %s --entry=int_div | FileCheck %s --check-prefix=IDIV
+// RUN: kiln-run %s --entry=int_div --backend=jit | FileCheck %s --check-prefix=IDIV
 // The interpreter (the eager kernels) and the JIT agree at special values:
 // NaN, +-inf, +-0.0 (printed as -0.), ties and out-of-range casts.
 
@@ -84,4 +86,18 @@ func.func @int_pow() -> tensor<5xi64> {
   %want = kiln.constant dense<[50031545098999707, -6289078614652622815, -27, 0, -1]> : tensor<5xi64>
   %d = kiln.sub %p, %want : tensor<5xi64>
   return %d : tensor<5xi64>
+}
+
+// Integer division truncates; x / 0 is 0 and INT64_MIN / -1 wraps to
+// INT64_MIN (no trap in the JIT). The slices keep the divisors from
+// folding, so the lowering's division runs.
+// IDIV: result 0: tensor([                   0, -9223372036854775808,                    2,
+// IDIV-NEXT: -3])
+func.func @int_div() -> tensor<4xi64> {
+  %a = kiln.constant dense<[7, -9223372036854775808, 5, -7, 0]> : tensor<5xi64>
+  %b = kiln.constant dense<[0, -1, 2, 2, 9]> : tensor<5xi64>
+  %x = kiln.slice %a starts [0] limits [4] steps [1] : tensor<5xi64> -> tensor<4xi64>
+  %y = kiln.slice %b starts [0] limits [4] steps [1] : tensor<5xi64> -> tensor<4xi64>
+  %q = kiln.div %x, %y : tensor<4xi64>
+  return %q : tensor<4xi64>
 }

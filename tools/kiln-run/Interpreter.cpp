@@ -17,8 +17,20 @@ using namespace mlir;
 
 namespace kiln::tools {
 
+namespace {
+std::string str(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+} // namespace
+
 ScalarType dtypeOf(Type type) {
-  Type element = cast<RankedTensorType>(type).getElementType();
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked)
+    throw Error("kiln-run: " + str(type) + " is not a ranked tensor type");
+  Type element = ranked.getElementType();
   if (element.isF32())
     return kFloat;
   if (element.isF64())
@@ -27,13 +39,60 @@ ScalarType dtypeOf(Type type) {
     return kBool;
   if (element.isInteger(64))
     return kLong;
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  throw Error("kiln-run: unsupported tensor type " + s);
+  throw Error("kiln-run: unsupported tensor type " + str(type));
+}
+
+int64_t byteSize(Type type) {
+  int64_t bytes = elementSize(dtypeOf(type));
+  for (int64_t d : cast<RankedTensorType>(type).getShape())
+    bytes *= d;
+  return bytes;
+}
+
+void checkRunnable(func::FuncOp func) {
+  std::string name = func.getSymName().str();
+  KILN_CHECK(!func.isExternal(), "kiln-run: '", name,
+             "' is a declaration without a body; --entry must name a "
+             "defined function");
+  auto check = [&](Type type, const char *what, size_t i) {
+    std::string where = std::string(what) + " " + std::to_string(i) + " of '" +
+                        name + "' has type " + str(type);
+    auto ranked = dyn_cast<RankedTensorType>(type);
+    KILN_CHECK(ranked, "kiln-run: ", where,
+               "; kiln-run takes and returns ranked tensors such as "
+               "tensor<2x3xf32> or tensor<f64>");
+    KILN_CHECK(ranked.hasStaticShape(), "kiln-run: ", where,
+               ", whose shape is not static");
+    Type e = ranked.getElementType();
+    KILN_CHECK(e.isF32() || e.isF64() || e.isInteger(1) || e.isInteger(64),
+               "kiln-run: ", where,
+               "; the element types are f32, f64, i64 and i1");
+    // The product of the non-zero dimensions bounds the strides as well.
+    int64_t count = 1, bytes;
+    for (int64_t d : ranked.getShape())
+      KILN_CHECK(!__builtin_mul_overflow(count, d ? d : 1, &count),
+                 "kiln-run: ", where, ", with more elements than int64 counts");
+    KILN_CHECK(!__builtin_mul_overflow(
+                   count, int64_t(elementSize(dtypeOf(type))), &bytes),
+               "kiln-run: ", where, ", with more bytes than int64 counts");
+  };
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+    check(type, "argument", i);
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    check(type, "result", i);
 }
 
 namespace {
+
+/// A binary op on two integer tensors of one type, by the runtime kernel:
+/// kiln IR's integer semantics (kiln/ops/ScalarMath.h: truncating division,
+/// x / 0 == 0), where the eager op would promote (true division).
+Tensor sameTypeKernel(runtime::BinaryOp op, const Tensor &x, const Tensor &y) {
+  Tensor a = x.contiguous(), b = y.contiguous();
+  Tensor out = empty(a.sizes(), TensorOptions().dtype(a.dtype()));
+  runtime::binary(op, a.impl().view(), b.impl().view(), out.impl().view());
+  return out;
+}
 
 /// An MLIR integer list as a kiln one (same element type, no copy).
 IntArrayRef ints(llvm::ArrayRef<int64_t> a) {
@@ -41,7 +100,10 @@ IntArrayRef ints(llvm::ArrayRef<int64_t> a) {
 }
 
 std::vector<int64_t> shapeOf(Type type) {
-  return cast<RankedTensorType>(type).getShape().vec();
+  auto ranked = dyn_cast<RankedTensorType>(type);
+  if (!ranked || !ranked.hasStaticShape())
+    throw Error("kiln-run: " + str(type) + " is not a tensor of static shape");
+  return ranked.getShape().vec();
 }
 
 Tensor constantTensor(ir::ConstantOp op) {
@@ -120,6 +182,7 @@ Tensor pad(ir::PadOp op, const Tensor &x) {
 
 variable_list interpret(func::FuncOp func, const variable_list &inputs) {
   NoGradGuard noGrad;
+  checkRunnable(func);
   Block &body = func.getBody().front();
   KILN_CHECK(inputs.size() == body.getNumArguments(), "kiln-run: '",
              func.getSymName().str(), "' takes ", body.getNumArguments(),
@@ -156,7 +219,12 @@ variable_list interpret(func::FuncOp func, const variable_list &inputs) {
 #define KILN_UNARY_CASE(Name, method, ...)                                     \
   .Case([&](ir::Name##Op o) { return in(o.getInput()).method(); })
 #define KILN_BINARY_CASE(Name, mnemonic, RuntimeName, method, ...)             \
-  .Case([&](ir::Name##Op o) { return in(o.getLhs()).method(in(o.getRhs())); })
+  .Case([&](ir::Name##Op o) {                                                  \
+    Tensor x = in(o.getLhs()), y = in(o.getRhs());                             \
+    return x.is_floating_point()                                               \
+               ? x.method(y)                                                   \
+               : sameTypeKernel(runtime::BinaryOp::RuntimeName, x, y);         \
+  })
                 KILN_UNARY_OPS(KILN_UNARY_CASE)
                     KILN_BINARY_OPS(KILN_BINARY_CASE)
 #undef KILN_UNARY_CASE

@@ -35,7 +35,9 @@
 #include <cmath>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <unistd.h>
 
 namespace cl = llvm::cl;
 using namespace kiln;
@@ -81,14 +83,76 @@ static cl::opt<bool> printCompileTime("print-compile-time",
 
 namespace {
 
+/// --entry's function, or the first function with a body.
 mlir::func::FuncOp findEntry(mlir::ModuleOp module) {
   mlir::func::FuncOp found;
   module.walk([&](mlir::func::FuncOp f) {
-    if (!found && (entry.empty() || f.getSymName() == entry))
+    if (!found && (entry.empty() ? !f.isExternal() : f.getSymName() == entry))
       found = f;
   });
+  if (entry.empty())
+    KILN_CHECK(found, "kiln-run: the input has no function with a body");
   KILN_CHECK(found, "kiln-run: no function named '", entry.getValue(), "'");
+  tools::checkRunnable(found);
   return found;
+}
+
+/// The bytes of a ranked, static tensor type of a kiln dtype; -1 for other
+/// types, INT64_MAX when the count overflows.
+int64_t bytesOf(mlir::Type type) {
+  auto ranked = mlir::dyn_cast<mlir::RankedTensorType>(type);
+  if (!ranked || !ranked.hasStaticShape())
+    return -1;
+  mlir::Type e = ranked.getElementType();
+  int64_t bytes = e.isF64() || e.isInteger(64) ? 8 : e.isF32() ? 4 : 1;
+  for (int64_t d : ranked.getShape())
+    if (__builtin_mul_overflow(bytes, d, &bytes))
+      return std::numeric_limits<int64_t>::max();
+  return bytes;
+}
+
+/// Refuses tensors larger than the machine's memory up front, arguments,
+/// results and intermediate values alike: allocating them would fail, or
+/// succeed on overcommit and end with the OOM killer (and the JIT would
+/// abort building a huge constant).
+void checkFitsInMemory(mlir::func::FuncOp func) {
+  long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0)
+    return;
+  double memory = double(pages) * double(pageSize);
+  std::string name = func.getSymName().str();
+  auto check = [&](mlir::Type type, const std::string &what) {
+    int64_t bytes = bytesOf(type);
+    if (double(bytes) <= memory)
+      return;
+    std::string typeText;
+    llvm::raw_string_ostream(typeText) << type;
+    KILN_CHECK(false, "kiln-run: ", what, " of '", name, "' (", typeText,
+               ") needs ", bytes, " bytes, more than this machine's ",
+               int64_t(memory), " bytes of memory");
+  };
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+    check(type, "argument " + std::to_string(i));
+  for (auto [i, type] : llvm::enumerate(func.getResultTypes()))
+    check(type, "result " + std::to_string(i));
+  func.walk([&](mlir::Operation *op) {
+    for (mlir::Value v : op->getResults())
+      check(v.getType(),
+            "the value of '" + op->getName().getStringRef().str() + "'");
+  });
+}
+
+/// "input i has shape ... and dtype ..., the function expects ..." unless
+/// `t` matches the argument type.
+void checkInput(const Tensor &t, mlir::Type type, size_t i,
+                const std::string &from) {
+  auto shape = mlir::cast<mlir::RankedTensorType>(type).getShape();
+  ScalarType dtype = tools::dtypeOf(type);
+  KILN_CHECK(t.sizes() == IntArrayRef(shape.data(), shape.size()) &&
+                 t.dtype() == dtype,
+             "kiln-run: input ", i, " has shape ", t.sizes(), " and dtype ",
+             t.dtype(), ", the function expects ",
+             IntArrayRef(shape.data(), shape.size()), " ", dtype, from);
 }
 
 variable_list makeInputs(mlir::func::FuncOp func) {
@@ -96,10 +160,12 @@ variable_list makeInputs(mlir::func::FuncOp func) {
   manual_seed(seed);
   auto types = func.getArgumentTypes();
   KILN_CHECK(inputs.empty() || inputs.size() == types.size(), "kiln-run: got ",
-             inputs.size(), " --input files for ", types.size(), " arguments");
+             inputs.size(), " --input files for the ", types.size(),
+             " arguments of '", func.getSymName().str(), "'");
   for (size_t i = 0; i < types.size(); ++i) {
     if (!inputs.empty()) {
       out.push_back(tools::readNpy(inputs[i]));
+      checkInput(out.back(), types[i], i, " (from '" + inputs[i] + "')");
       continue;
     }
     auto shape = mlir::cast<mlir::RankedTensorType>(types[i]).getShape().vec();
@@ -136,15 +202,8 @@ Runner makeRunner(Backend which, mlir::ModuleOp module,
     KILN_CHECK(args.size() == types.size(), "kiln-run: '",
                func.getSymName().str(), "' takes ", types.size(),
                " inputs, got ", args.size());
-    for (size_t i = 0; i < args.size(); ++i) {
-      auto shape = mlir::cast<mlir::RankedTensorType>(types[i]).getShape();
-      ScalarType dtype = tools::dtypeOf(types[i]);
-      KILN_CHECK(args[i].sizes() == IntArrayRef(shape.data(), shape.size()) &&
-                     args[i].dtype() == dtype,
-                 "kiln-run: input ", i, " has shape ", args[i].sizes(),
-                 " and dtype ", args[i].dtype(), ", the function expects ",
-                 IntArrayRef(shape.data(), shape.size()), " ", dtype);
-    }
+    for (size_t i = 0; i < args.size(); ++i)
+      checkInput(args[i], types[i], i, "");
     return (*jit)(args);
   };
 }
@@ -251,6 +310,7 @@ int main(int argc, char **argv) {
     return 1;
   try {
     mlir::func::FuncOp func = findEntry(*module);
+    checkFitsInMemory(func);
     variable_list args = makeInputs(func);
     Runner run = makeRunner(backend, *module, func);
     if (fdCheck)
@@ -279,6 +339,13 @@ int main(int argc, char **argv) {
     }
   } catch (const Error &e) {
     llvm::errs() << "error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc &) {
+    llvm::errs() << "error: kiln-run: out of memory\n";
+    return 1;
+  } catch (const std::exception &e) {
+    // Not expected: every known failure is a kiln::Error. Still no abort.
+    llvm::errs() << "error: kiln-run: " << e.what() << "\n";
     return 1;
   }
   return 0;
