@@ -71,6 +71,8 @@ test)
   fi
   test -x build/install/bin/kiln-opt && test -x build/install/bin/kiln-run
   ./build/install/bin/kiln-opt test/ir/ops.mlir >/dev/null
+  echo "== fuzz targets, a short run each (fuzz/run.sh SECONDS for longer)"
+  KILN_BUILD_LOCK=/tmp/kiln-fuzz-ci.lock fuzz/run.sh 20
   ;;
 bench)
   configure build -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON
