@@ -25,7 +25,7 @@ fi
 "${lock[@]}" cmake --build "$dir" -j "$(nproc)" --target kiln-fuzzers
 
 # name: seed corpus under fuzz/corpus/.
-for name in npy; do
+for name in npy safetensors; do
   mkdir -p "$dir/corpus/$name" "$dir/artifacts/$name"
   echo "== $name-fuzzer for ${seconds}s"
   "$dir/fuzz/$name-fuzzer" -max_total_time="$seconds" -timeout=10 \
