@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <unistd.h>
 #include <functional>
 #include <string>
 
@@ -27,8 +28,11 @@ struct StateNetImpl : nn::Module {
 };
 KILN_MODULE(StateNet);
 
+/// A file of this test's own: ctest runs tests in parallel processes.
 std::string tempPath(const std::string &name) {
-  return ::testing::TempDir() + "kiln_serialize_" + name + ".safetensors";
+  const auto *test = ::testing::UnitTest::GetInstance()->current_test_info();
+  return ::testing::TempDir() + "kiln_serialize_" + test->name() + "_" +
+         std::to_string(::getpid()) + "_" + name + ".safetensors";
 }
 
 void writeFile(const std::string &path, const std::string &bytes) {
