@@ -15,17 +15,17 @@ export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/kiln-ccache}
 lock=()
 command -v flock >/dev/null && lock=(flock "${KILN_BUILD_LOCK:-/tmp/kiln-build.lock}")
 
-if [ ! -f "$dir/build.ninja" ]; then
-  "${lock[@]}" cmake -S . -B "$dir" -G Ninja \
-    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
-    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DKILN_SANITIZE=ON -DKILN_BUILD_FUZZERS=ON -DKILN_BUILD_COMPILER=OFF \
-    -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF >/dev/null
-fi
+# Configured every time (cheap when cached): the compiler fuzzer needs
+# KILN_BUILD_COMPILER, which older build-fuzz/ folders did not set.
+"${lock[@]}" cmake -S . -B "$dir" -G Ninja \
+  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+  -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DKILN_SANITIZE=ON -DKILN_BUILD_FUZZERS=ON -DKILN_BUILD_COMPILER=ON \
+  -DKILN_BUILD_TESTS=OFF -DKILN_BUILD_EXAMPLES=OFF >/dev/null
 "${lock[@]}" cmake --build "$dir" -j "$(nproc)" --target kiln-fuzzers
 
 # name: seed corpus under fuzz/corpus/.
-for name in npy safetensors; do
+for name in npy safetensors mlir; do
   mkdir -p "$dir/corpus/$name" "$dir/artifacts/$name"
   echo "== $name-fuzzer for ${seconds}s"
   "$dir/fuzz/$name-fuzzer" -max_total_time="$seconds" -timeout=10 \

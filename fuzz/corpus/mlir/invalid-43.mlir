@@ -1,0 +1,4 @@
+func.func @sub_shapes(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  %0 = "kiln.sub"(%a, %b) : (tensor<3xf32>, tensor<4xf32>) -> tensor<3xf32>
+  return
+}

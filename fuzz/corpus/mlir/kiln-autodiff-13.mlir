@@ -1,0 +1,5 @@
+func.func @cos(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.cos %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
