@@ -47,7 +47,14 @@ Tensor full(IntArrayRef size, const Scalar &value,
                                             ? get_default_dtype_as_scalartype()
                                             : value.type());
   Tensor out = emptyTensor(size, t);
-  runtime::fill(out.impl().view(), value.toDouble());
+  if (t == kLong && !value.isFloatingPoint()) {
+    // Exact past 2^53, where a double would round.
+    Tensor v = emptyTensor({}, kLong);
+    *static_cast<int64_t *>(v.impl().data()) = value.toLong();
+    runtime::copy(broadcastView(v, out.sizes()), out.impl().view());
+  } else {
+    runtime::fill(out.impl().view(), value.toDouble());
+  }
   return finish(out, options);
 }
 

@@ -23,17 +23,25 @@ constexpr int kLineWidth = 80;
 constexpr int64_t kThreshold = 1000;
 constexpr int64_t kEdgeItems = 3;
 
+/// One element: integers stay exact (a double holds 53 bits, int64 64).
+struct Elem {
+  double d = 0;
+  int64_t i = 0;
+};
+
 class Formatter {
 public:
   Formatter(const Tensor &t) : type_(t.dtype()) {
     int64_t n = t.numel();
-    Tensor flat = t.contiguous().to(kDouble);
-    const double *v = flat.data_ptr<double>();
     if (!isFloatingType(type_)) {
+      Tensor flat = t.contiguous().to(kLong);
+      const int64_t *v = flat.data_ptr<int64_t>();
       for (int64_t i = 0; i < n; ++i)
-        width_ = std::max(width_, static_cast<int>(format(v[i]).size()));
+        width_ = std::max(width_, static_cast<int>(format({0, v[i]}).size()));
       return;
     }
+    Tensor flat = t.contiguous().to(kDouble);
+    const double *v = flat.data_ptr<double>();
     double lo = INFINITY, hi = 0;
     bool any = false;
     for (int64_t i = 0; i < n; ++i) {
@@ -56,17 +64,18 @@ public:
     // "nan" may stick out, zeros never do.
     for (int64_t i = 0; i < n; ++i)
       if (std::isfinite(v[i]) && v[i] != 0)
-        width_ = std::max(width_, static_cast<int>(format(v[i]).size()));
+        width_ = std::max(width_, static_cast<int>(format({v[i], 0}).size()));
   }
 
-  std::string format(double x) const {
+  std::string format(Elem e) const {
     char buf[64];
     if (type_ == kBool)
-      return x != 0 ? "True" : "False";
+      return e.i != 0 ? "True" : "False";
     if (type_ == kLong) {
-      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(x));
+      std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(e.i));
       return buf;
     }
+    double x = e.d;
     if (std::isnan(x))
       return "nan";
     if (std::isinf(x))
@@ -79,7 +88,7 @@ public:
       std::snprintf(buf, sizeof buf, "%.4f", x);
     return buf;
   }
-  std::string padded(double x) const {
+  std::string padded(Elem x) const {
     std::string s = format(x);
     return std::string(std::max<int>(0, width_ - int(s.size())), ' ') + s;
   }
@@ -92,10 +101,16 @@ private:
   int width_ = 1;
 };
 
-double valueAt(const Tensor &t) {
-  return dispatchType(t.dtype(), [&](auto v) -> double {
+Elem valueAt(const Tensor &t) {
+  return dispatchType(t.dtype(), [&](auto v) -> Elem {
     using T = decltype(v);
-    return static_cast<double>(*static_cast<const T *>(t.impl().data()));
+    const void *p = t.impl().data();
+    if constexpr (std::is_floating_point_v<T>)
+      return {static_cast<double>(*static_cast<const T *>(p)), 0};
+    else if constexpr (std::is_same_v<T, bool>) // any nonzero byte is true
+      return {0, *static_cast<const uint8_t *>(p) != 0};
+    else
+      return {0, static_cast<int64_t>(*static_cast<const T *>(p))};
   });
 }
 

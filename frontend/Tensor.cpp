@@ -37,7 +37,11 @@ Scalar Tensor::item() const {
              " elements cannot be converted to Scalar");
   Scalar s = dispatchType(dtype(), [&](auto t) -> Scalar {
     using T = decltype(t);
-    return Scalar(*static_cast<const T *>(impl().data()));
+    // A bool is any nonzero byte (from_blob memory may hold 2).
+    if constexpr (std::is_same_v<T, bool>)
+      return Scalar(*static_cast<const uint8_t *>(impl().data()) != 0);
+    else
+      return Scalar(*static_cast<const T *>(impl().data()));
   });
   if (auto *r = trace::active())
     r->hostRead(*this, s.toDouble(), "a value read with item()");

@@ -8,6 +8,7 @@
 #include "TraceHooks.h"
 #include "kiln/Indexing.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace kiln {
@@ -385,9 +386,19 @@ namespace {
 using indexing::TensorIndex;
 
 /// Applies the basic (view) indices and returns the view plus the position
-/// and value of a single bool-mask index, if any.
+/// and value of a single bool-mask index, if any. A bool scalar index
+/// becomes a dim of size 1 (0 for false) whose position goes to `boolDims`:
+/// libtorch indexes it like a tensor index (see collapseBoolDims).
 Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
-                         Tensor &mask, int64_t &maskDim) {
+                         Tensor &mask, int64_t &maskDim,
+                         std::vector<int64_t> *boolDims = nullptr) {
+  // libtorch checks a lone integer index before counting dimensions.
+  KILN_CHECK(!(indices.size() == 1 &&
+               indices[0].kind() == TensorIndex::Kind::Integer &&
+               self.dim() == 0),
+             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+             "number");
   int64_t consuming = 0;
   for (auto &i : indices)
     if (i.kind() == TensorIndex::Kind::Tensor)
@@ -401,12 +412,18 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
              self.dim());
   Tensor r = self;
   int64_t d = 0;
-  for (auto &i : indices) {
+  for (size_t pos = 0; pos < indices.size(); ++pos) {
+    const TensorIndex &i = indices[pos];
     switch (i.kind()) {
-    case TensorIndex::Kind::Integer:
-      r = r.select(d, i.integer());
+    case TensorIndex::Kind::Integer: {
+      // libtorch names the index's position in the list as its dimension.
+      int64_t n = r.size(d), k = i.integer();
+      KILN_CHECK(k >= -n && k < n, "index ", k,
+                 " is out of bounds for dimension ", pos, " with size ", n);
+      r = r.select(d, k);
       --consuming;
       break;
+    }
     case TensorIndex::Kind::Slice:
       r = r.slice(d, i.slice().start, i.slice().stop, i.slice().step);
       ++d;
@@ -415,8 +432,12 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
     case TensorIndex::Kind::None:
     case TensorIndex::Kind::Boolean:
       r = r.unsqueeze(d);
-      if (i.kind() == TensorIndex::Kind::Boolean && !i.integer())
-        r = r.slice(d, 0, 0);
+      if (i.kind() == TensorIndex::Kind::Boolean) {
+        if (!i.integer())
+          r = r.slice(d, 0, 0);
+        if (boolDims)
+          boolDims->push_back(d);
+      }
       ++d;
       break;
     case TensorIndex::Kind::Ellipsis:
@@ -445,6 +466,24 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
   return r;
 }
 
+/// libtorch indexes a bool scalar's dim with a tensor ([0] for true, [] for
+/// false), so all of them broadcast into one dim of size 1 (0 if any is
+/// false), in place if they are adjacent and first otherwise (advanced
+/// indexing's rule). Advanced indexing copies, so the result is no view.
+Tensor collapseBoolDims(const Tensor &r, const std::vector<int64_t> &dims) {
+  bool adjacent =
+      dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
+  int64_t size = 1;
+  std::vector<int64_t> shape;
+  for (int64_t k = 0; k < r.dim(); ++k)
+    if (std::find(dims.begin(), dims.end(), k) == dims.end())
+      shape.push_back(r.size(k));
+    else
+      size = std::min(size, r.size(k));
+  shape.insert(shape.begin() + (adjacent ? dims.front() : 0), size);
+  return r.reshape(shape).clone();
+}
+
 /// `mask` reshaped to sit at dims [maskDim, maskDim + mask.dim()) of `r` and
 /// expanded to `r`'s shape. Walking `r` in row-major order under this mask
 /// yields PyTorch's order for a single mask index: the masked dims collapse
@@ -468,11 +507,29 @@ std::vector<int64_t> maskedShape(const Tensor &r, int64_t maskDim,
 } // namespace
 
 Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
+  KILN_CHECK(!indices.empty(), "Passing an empty index list to "
+                               "Tensor::index() is not valid syntax");
   Tensor mask;
   int64_t maskDim = 0;
-  Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
-  if (!mask.defined())
-    return r;
+  std::vector<int64_t> boolDims;
+  Tensor r = applyBasicIndices(*this, indices, mask, maskDim, &boolDims);
+  if (!boolDims.empty()) {
+    KILN_CHECK(!mask.defined(), "kiln supports one mask index per "
+                                "indexing expression");
+    return collapseBoolDims(r, boolDims);
+  }
+  if (!mask.defined()) {
+    // x[...] is a new tensor object over the same memory (libtorch's alias).
+    if (!r.is_same(*this))
+      return r;
+    return traced(withGrad(makeAlias(*this, sizes().vec(), strides().vec(),
+                                     storage_offset()),
+                           *this, "AliasBackward0",
+                           [](const Tensor &g) { return g; }),
+                  [&](trace::Recorder &rec, const Tensor &out) {
+                    traceReshape(rec, *this, out);
+                  });
+  }
   if (auto *rec = trace::active())
     rec->fail("indexing with a boolean mask (its shape depends on the data)");
   Tensor fullMask = placeMask(r, mask, maskDim);
@@ -497,6 +554,8 @@ Tensor Tensor::operator[](const Tensor &index) const {
 
 const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
                                  const Tensor &value) const {
+  KILN_CHECK(!indices.empty(), "Passing an empty index list to "
+                               "Tensor::index_put_() is not valid syntax");
   checkInplace(*this);
   Tensor mask;
   int64_t maskDim = 0;

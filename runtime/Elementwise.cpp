@@ -16,6 +16,10 @@ int64_t StridedView::numel() const {
 }
 
 bool StridedView::isContiguous() const {
+  // As in PyTorch, a tensor without elements is contiguous whatever its
+  // strides (an empty slice of a contiguous tensor stays contiguous).
+  if (numel() == 0)
+    return true;
   int64_t expected = 1;
   for (int64_t d = dim() - 1; d >= 0; --d) {
     if (sizes[d] != 1 && strides[d] != expected)
@@ -43,7 +47,21 @@ bool isComparison(BinaryOp op) {
 
 namespace {
 
-template <class T> T at(char *p) { return *reinterpret_cast<T *>(p); }
+/// Reads a T. A bool is any nonzero byte (from_blob memory may hold 2):
+/// reading the raw byte would leak it into arithmetic and comparisons.
+template <class T> T at(const char *p) {
+  if constexpr (std::is_same_v<T, bool>)
+    return *reinterpret_cast<const uint8_t *>(p) != 0;
+  else
+    return *reinterpret_cast<const T *>(p);
+}
+/// Element i of a dense row of T, bools normalized as in at().
+template <class T> T elem(const T *p, int64_t i) {
+  if constexpr (std::is_same_v<T, bool>)
+    return reinterpret_cast<const uint8_t *>(p)[i] != 0;
+  else
+    return p[i];
+}
 
 /// Applies `f(In) -> Out` elementwise; the contiguous row is a plain loop.
 template <class In, class Out, class F>
@@ -53,7 +71,7 @@ void map1(const StridedView &in, const StridedView &out, F f) {
     auto *a = reinterpret_cast<const In *>(p[1]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(In)) {
       for (int64_t i = 0; i < n; ++i)
-        o[i] = f(a[i]);
+        o[i] = f(elem(a, i));
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<Out *>(p[0] + i * s[0]) = f(at<In>(p[1] + i * s[1]));
@@ -71,15 +89,15 @@ void map2(const StridedView &a, const StridedView &b, const StridedView &out,
     auto *y = reinterpret_cast<const T *>(p[2]);
     if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == sizeof(T)) {
       for (int64_t i = 0; i < n; ++i)
-        o[i] = f(x[i], y[i]);
+        o[i] = f(elem(x, i), elem(y, i));
     } else if (s[0] == sizeof(Out) && s[1] == sizeof(T) && s[2] == 0) {
-      T c = *y;
+      T c = elem(y, 0);
       for (int64_t i = 0; i < n; ++i)
-        o[i] = f(x[i], c);
+        o[i] = f(elem(x, i), c);
     } else if (s[0] == sizeof(Out) && s[1] == 0 && s[2] == sizeof(T)) {
-      T c = *x;
+      T c = elem(x, 0);
       for (int64_t i = 0; i < n; ++i)
-        o[i] = f(c, y[i]);
+        o[i] = f(c, elem(y, i));
     } else {
       for (int64_t i = 0; i < n; ++i)
         *reinterpret_cast<Out *>(p[0] + i * s[0]) =
@@ -242,7 +260,7 @@ void maskedScatter(const StridedView &dst, const StridedView &mask,
     forEachRow<2>(dst.sizes, {&dst, &mask}, [&](auto p, auto s, int64_t n) {
       for (int64_t i = 0; i < n; ++i)
         if (at<bool>(p[1] + i * s[1]))
-          *reinterpret_cast<T *>(p[0] + i * s[0]) = single ? *v : *v++;
+          *reinterpret_cast<T *>(p[0] + i * s[0]) = elem(single ? v : v++, 0);
     });
   });
 }

@@ -14,6 +14,15 @@
 namespace kiln::runtime {
 namespace {
 
+/// Element i of T at p; a bool is any nonzero byte, so that a sum counts
+/// true elements even when from_blob memory holds bytes other than 0/1.
+template <class T> T load(const T *p, int64_t i) {
+  if constexpr (std::is_same_v<T, bool>)
+    return reinterpret_cast<const uint8_t *>(p)[i] != 0;
+  else
+    return p[i];
+}
+
 /// Calls `fn(inPtr, outPtr, reducedView)` for every output element.
 template <class Fn>
 void forEachOutput(const StridedView &in, const std::vector<bool> &reduceDims,
@@ -91,8 +100,9 @@ void reduceTyped(ReduceOp op, const StridedView &in,
       const T *x = reinterpret_cast<const T *>(p[0]);
       bool dense = s[0] == sizeof(T);
       for (int64_t i = 0; i < n; ++i) {
-        Acc v = dense ? Acc(x[i])
-                      : Acc(*reinterpret_cast<const T *>(p[0] + i * s[0]));
+        Acc v =
+            dense ? Acc(load(x, i))
+                  : Acc(load(reinterpret_cast<const T *>(p[0] + i * s[0]), 0));
         switch (op) {
         case ReduceOp::Sum:
           if constexpr (std::is_integral_v<Acc>) // wraps, as compiled code
@@ -151,10 +161,10 @@ void argReduce(bool isMax, const StridedView &in, int64_t dim,
       int64_t n = r.sizes.empty() ? 1 : r.sizes[0];
       int64_t stride = r.strides.empty() ? 0 : r.strides[0];
       const T *x = static_cast<const T *>(r.data);
-      T best = x[0];
+      T best = load(x, 0);
       int64_t bestIdx = 0;
       for (int64_t i = 1; i < n; ++i) {
-        T v = x[i * stride];
+        T v = load(x, i * stride);
         if constexpr (std::is_floating_point_v<T>)
           if (std::isnan(best))
             break;

@@ -34,13 +34,65 @@ void AutogradContext::mark_non_differentiable(const variable_list &outputs) {
     nonDifferentiable_.push_back(t.getIntrusivePtr());
 }
 
+void AutogradContext::mark_dirty(const variable_list &inputs) {
+  dirty_.clear();
+  for (const Tensor &t : inputs)
+    dirty_.push_back(t.getIntrusivePtr());
+}
+
+bool AutogradContext::isDirty(const Tensor &t) const {
+  for (const auto &p : dirty_)
+    if (t.defined() && p == t.getIntrusivePtr())
+      return true;
+  return false;
+}
+
 namespace detail {
 
-Tensor aliasIfInput(const Tensor &out, const variable_list &inputs) {
+Tensor aliasIfInput(const Tensor &out, const variable_list &inputs,
+                    const AutogradContext &ctx, bool needsGrad) {
+  // Without a node to attach (no input needs grad), libtorch returns a
+  // dirty input as is, unless it requires grad: then a detached alias.
+  if (ctx.isDirty(out) && (needsGrad || !out.requires_grad()))
+    return out;
   for (const Tensor &in : inputs)
     if (in.defined() && out.is_same(in))
       return out.detach();
   return out;
+}
+
+void bumpDirty(const AutogradContext &ctx) {
+  if (ctx.dirty_.empty())
+    return;
+  for (const auto &p : ctx.dirty_)
+    p->storage->bumpVersion();
+  // The trace has no in-place custom_gradient op: run such steps eagerly.
+  if (trace::Recorder *r = trace::active())
+    r->fail("a custom autograd Function that marks an input dirty");
+}
+
+void checkDirtyHistory(const Tensor &out) {
+  KILN_CHECK(!(out.is_leaf() && out.requires_grad()),
+             "a leaf Variable that requires grad has been used in an in-place "
+             "operation.");
+  // PyTorch rebases a view's base here; kiln rejects in-place history on
+  // views everywhere (see commitInplace).
+  KILN_CHECK(!out.impl().isView,
+             "kiln does not support in-place operations that record "
+             "autograd history on a view; use the out-of-place op");
+}
+
+void checkDirtyReturned(const AutogradContext &ctx,
+                        const variable_list &outputs) {
+  for (const auto &p : ctx.dirty_) {
+    bool returned = false;
+    for (const Tensor &o : outputs)
+      returned |= o.defined() && o.getIntrusivePtr() == p;
+    KILN_CHECK(returned, "Some elements marked as dirty during the forward "
+                         "method were not returned as output. The inputs that "
+                         "are modified inplace must all be outputs of the "
+                         "Function.");
+  }
 }
 
 std::string demangledFunctionName(const char *mangled) {

@@ -86,13 +86,20 @@ Tensor mse_loss(const Tensor &input, const Tensor &target,
     size_t sd = node->save(diff);
     std::vector<int64_t> shapeIn = input.sizes().vec();
     std::vector<int64_t> shapeTarget = target.sizes().vec();
+    // diff has the promoted dtype; each input's gradient has its own dtype
+    // (PyTorch's engine casts them), as a float32 Linear's output needs.
+    ScalarType typeIn = input.dtype(), typeTarget = target.dtype();
     double scale = reduction == Reduction::Mean ? 2.0 / diff.numel() : 2.0;
     node->setRule([=](FunctionNode &n, const variable_list &g) {
       Tensor d = n.saved(sd);
       Tensor gi = g[0] * scale * d;
       return variable_list{
-          n.needsInputGrad(0) ? detail::sumTo(gi, shapeIn) : Tensor(),
-          n.needsInputGrad(1) ? detail::sumTo(-gi, shapeTarget) : Tensor()};
+          n.needsInputGrad(0)
+              ? detail::castTo(detail::sumTo(gi, shapeIn), typeIn)
+              : Tensor(),
+          n.needsInputGrad(1)
+              ? detail::castTo(detail::sumTo(-gi, shapeTarget), typeTarget)
+              : Tensor()};
     });
     autograd::setHistory(loss, node);
   }

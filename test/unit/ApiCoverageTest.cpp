@@ -444,3 +444,170 @@ TEST(ApiCoverage, ModuleListDictFunctional) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ApiCoverage, IndexingDetailsMatchLibtorch) {
+  using namespace kiln::indexing;
+  kiln::Tensor x = kiln::tensor({1., 2., 3.});
+  // x.index({"..."}) is a new tensor object over the same memory.
+  kiln::Tensor e = x.index({"..."});
+  EXPECT_FALSE(e.is_same(x));
+  EXPECT_EQ(e.data_ptr<float>(), x.data_ptr<float>());
+  e.index_put_({0}, 7.);
+  EXPECT_EQ(x[0].item<double>(), 7.);
+  kiln::Tensor w = kiln::ones({2}, kiln::requires_grad());
+  kiln::Tensor a = w.index({Ellipsis});
+  EXPECT_FALSE(a.is_same(w));
+  EXPECT_EQ(a.grad_fn()->name(), "AliasBackward0");
+  (a * 3).sum().backward();
+  EXPECT_TRUE(w.grad().equal(kiln::full({2}, 3.)));
+  // Bool scalars are tensor indices: together they make one dim, of size
+  // 1, or 0 if any is false; first when they are not adjacent.
+  EXPECT_EQ(x.index({true, true}).sizes().vec(), (std::vector<int64_t>{1, 3}));
+  EXPECT_TRUE(x.index({true, true}).equal(x.unsqueeze(0)));
+  EXPECT_EQ(x.index({true, false}).sizes().vec(), (std::vector<int64_t>{0, 3}));
+  EXPECT_EQ(x.index({false}).sizes().vec(), (std::vector<int64_t>{0, 3}));
+  kiln::Tensor m = kiln::zeros({2, 3});
+  EXPECT_EQ(m.index({true, Slice(), true}).sizes().vec(),
+            (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(m.index({Slice(), true, None}).sizes().vec(),
+            (std::vector<int64_t>{2, 1, 1, 3}));
+  // Advanced indexing copies.
+  kiln::Tensor c = x.index({true});
+  c.fill_(0.);
+  EXPECT_EQ(x[1].item<double>(), 2.);
+  // An empty slice of a contiguous tensor is contiguous.
+  EXPECT_TRUE(m.index({Slice(1, 1)}).is_contiguous());
+  EXPECT_TRUE(m.index({Slice(), Slice(2, 2)}).is_contiguous());
+  kiln::Tensor empty = m.slice(1, 0, 0);
+  EXPECT_TRUE(empty.contiguous().is_same(empty));
+  EXPECT_FALSE(m.t().is_contiguous());
+  // libtorch's errors.
+  EXPECT_EQ(errorOf([&] { x.index({}); }),
+            "Passing an empty index list to Tensor::index() is not valid "
+            "syntax");
+  EXPECT_EQ(errorOf([&] { x.index({5}); }),
+            "index 5 is out of bounds for dimension 0 with size 3");
+  EXPECT_EQ(errorOf([&] { x.index({-4}); }),
+            "index -4 is out of bounds for dimension 0 with size 3");
+  EXPECT_EQ(errorOf([&] {
+              m.index({Slice(), 3});
+            }),
+            "index 3 is out of bounds for dimension 1 with size 3");
+  EXPECT_EQ(errorOf([&] { kiln::tensor(1.).index({0}); }),
+            "invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+            "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+            "number");
+  EXPECT_EQ(x.index({-3}).item<double>(), 7.);
+}
+
+TEST(ApiCoverage, Int64PrintsExactly) {
+  kiln::Tensor big = kiln::full({1}, int64_t(9007199254740993), kiln::kLong);
+  EXPECT_EQ(big.item<int64_t>(), int64_t(9007199254740993));
+  std::ostringstream os;
+  os << big;
+  EXPECT_EQ(os.str(), "tensor([9007199254740993])");
+  kiln::Tensor t = kiln::tensor({int64_t(-9223372036854775807LL - 1),
+                                 int64_t(1), int64_t(9223372036854775807LL)});
+  EXPECT_EQ(t.toString(), "tensor([-9223372036854775808,                    1,"
+                          "  9223372036854775807])");
+  EXPECT_EQ(kiln::tensor({int64_t(3), int64_t(-12)}).toString(),
+            "tensor([  3, -12])");
+  EXPECT_EQ(kiln::tensor(int64_t(9007199254740993)).toString(),
+            "tensor(9007199254740993)");
+}
+
+TEST(ApiCoverage, BoolBytesOtherThanOneAreTrue) {
+  uint8_t bytes[4] = {2, 0, 255, 1};
+  kiln::Tensor b = kiln::from_blob(bytes, {4}, kiln::kBool);
+  EXPECT_EQ(b.sum().item<int64_t>(), 3);
+  EXPECT_EQ(b.sum(0).item<int64_t>(), 3);
+  EXPECT_TRUE(b.eq(kiln::tensor({true, false, true, true})).all().item<bool>());
+  EXPECT_TRUE(b.to(kiln::kLong)
+                  .equal(kiln::tensor(
+                      {int64_t(1), int64_t(0), int64_t(1), int64_t(1)})));
+  EXPECT_TRUE(b.to(kiln::kFloat).equal(kiln::tensor({1.f, 0.f, 1.f, 1.f})));
+  EXPECT_EQ(b[0].item<int64_t>(), 1);
+  EXPECT_TRUE(b[2].item<bool>());
+  EXPECT_EQ(b.max().item<int64_t>(), 1);
+  EXPECT_EQ(b.toString(), "tensor([ True, False,  True,  True])");
+  // A strided (non-dense) read normalizes too.
+  EXPECT_EQ(b.slice(0, 0, 4, 2).sum().item<int64_t>(), 2);
+  EXPECT_EQ((b & b.logical_not()).sum().item<int64_t>(), 0);
+  EXPECT_TRUE(kiln::where(b, kiln::ones({4}), kiln::zeros({4}))
+                  .equal(kiln::tensor({1.f, 0.f, 1.f, 1.f})));
+}
+
+TEST(ApiCoverage, MseLossPromotesLikePyTorch) {
+  kiln::manual_seed(0);
+  kiln::nn::Linear lin(3, 2);
+  kiln::Tensor x = kiln::randn({4, 3});
+  kiln::Tensor y = kiln::randn({4, 2}, kiln::kDouble).requires_grad_();
+  kiln::Tensor out = lin(x);
+  kiln::Tensor loss = F::mse_loss(out, y);
+  EXPECT_EQ(loss.dtype(), kiln::kDouble);
+  EXPECT_EQ(loss.grad_fn()->name(), "MseLossBackward0");
+  loss.backward();
+  EXPECT_EQ(lin->weight.grad().dtype(), kiln::kFloat);
+  EXPECT_EQ(y.grad().dtype(), kiln::kDouble);
+  kiln::Tensor d = out.detach().to(kiln::kDouble) - y.detach();
+  EXPECT_TRUE(y.grad().allclose(-2 * d / d.numel()));
+  kiln::Tensor gOut = (2 * d / d.numel()).to(kiln::kFloat);
+  EXPECT_TRUE(lin->weight.grad().allclose(gOut.t().matmul(x)));
+  kiln::nn::MSELoss crit;
+  EXPECT_EQ(crit(lin(x), y).dtype(), kiln::kDouble);
+}
+
+struct MulTwoInPlace : kiln::autograd::Function<MulTwoInPlace> {
+  static kiln::Tensor forward(kiln::autograd::AutogradContext *ctx,
+                              kiln::Tensor x) {
+    x.mul_(2);
+    ctx->mark_dirty({x});
+    return x;
+  }
+  static kiln::autograd::variable_list
+  backward(kiln::autograd::AutogradContext *, kiln::autograd::variable_list g) {
+    return {g[0] * 2};
+  }
+};
+
+struct ForgetsDirty : kiln::autograd::Function<ForgetsDirty> {
+  static kiln::Tensor forward(kiln::autograd::AutogradContext *ctx,
+                              kiln::Tensor x) {
+    x.mul_(2);
+    ctx->mark_dirty({x});
+    return x * 1;
+  }
+  static kiln::autograd::variable_list
+  backward(kiln::autograd::AutogradContext *, kiln::autograd::variable_list g) {
+    return {g[0]};
+  }
+};
+
+TEST(ApiCoverage, CustomFunctionMarkDirty) {
+  kiln::Tensor w = kiln::tensor({1., 2.}, kiln::requires_grad());
+  kiln::Tensor h = w * 3;
+  uint32_t before = h._version();
+  kiln::Tensor r = MulTwoInPlace::apply(h);
+  EXPECT_TRUE(r.is_same(h));
+  EXPECT_EQ(h.grad_fn()->name(), "MulTwoInPlaceBackward");
+  EXPECT_GT(h._version(), before);
+  EXPECT_TRUE(h.detach().equal(kiln::tensor({6., 12.})));
+  h.sum().backward();
+  EXPECT_TRUE(w.grad().equal(kiln::tensor({6., 6.})));
+  // With no input requiring grad there is no node; the dirty input is
+  // still returned as itself.
+  kiln::Tensor plain = kiln::tensor({1., 2.});
+  EXPECT_TRUE(MulTwoInPlace::apply(plain).is_same(plain));
+  EXPECT_TRUE(plain.equal(kiln::tensor({2., 4.})));
+  EXPECT_EQ(errorOf([&] { MulTwoInPlace::apply(w); }),
+            "a leaf Variable that requires grad has been used in an in-place "
+            "operation.");
+  EXPECT_EQ(errorOf([&] { ForgetsDirty::apply(w * 1); }),
+            "Some elements marked as dirty during the forward method were "
+            "not returned as output. The inputs that are modified inplace "
+            "must all be outputs of the Function.");
+}
+
+} // namespace

@@ -65,6 +65,10 @@ public:
   /// The tensors passed to save_for_backward, checked for in-place writes.
   variable_list get_saved_variables() const;
   void mark_non_differentiable(const variable_list &outputs);
+  /// Inputs the forward modified in place; each must be returned, and the
+  /// returned tensor is the input itself with the Function's node as its
+  /// history (libtorch's rebase).
+  void mark_dirty(const variable_list &inputs);
   void set_materialize_grads(bool value) { materializeGrads_ = value; }
   /// Whether input `i` (counting tensor inputs) needs a gradient.
   bool needs_input_grad(size_t i) const {
@@ -82,6 +86,8 @@ public:
   variable_list toSave_;
   std::vector<SavedVariable> savedVariables_;
   std::vector<std::shared_ptr<TensorImpl>> nonDifferentiable_;
+  std::vector<std::shared_ptr<TensorImpl>> dirty_;
+  bool isDirty(const Tensor &t) const;
   std::vector<bool> needsInputGrad_;
   bool materializeGrads_ = true;
 };
@@ -111,8 +117,18 @@ void collectTensors(variable_list &out, const A &a, const Rest &...rest) {
     out.insert(out.end(), a.begin(), a.end());
   collectTensors(out, rest...);
 }
-/// Makes outputs distinct from inputs so history can be attached to them.
-Tensor aliasIfInput(const Tensor &out, const variable_list &inputs);
+/// Makes outputs distinct from inputs so history can be attached to them;
+/// a dirty input stays itself unless it would wrongly keep requires_grad.
+Tensor aliasIfInput(const Tensor &out, const variable_list &inputs,
+                    const AutogradContext &ctx, bool needsGrad);
+/// Bumps the dirty inputs' versions (libtorch's get_and_bump_dirty) and
+/// keeps traces of such Functions from being compiled.
+void bumpDirty(const AutogradContext &ctx);
+/// libtorch's checks before a dirty output takes the Function's history.
+void checkDirtyHistory(const Tensor &out);
+/// Every dirty input must be among the outputs.
+void checkDirtyReturned(const AutogradContext &ctx,
+                        const variable_list &outputs);
 std::string demangledFunctionName(const char *mangled);
 void checkBackwardArity(const std::string &name, size_t expected, size_t got);
 } // namespace detail
@@ -137,8 +153,9 @@ template <class T> struct Function {
       outputs.push_back(out);
     else
       outputs = out;
+    detail::bumpDirty(node->ctx);
     for (Tensor &o : outputs)
-      o = detail::aliasIfInput(o, inputs);
+      o = detail::aliasIfInput(o, inputs, node->ctx, needsGrad);
     if (needsGrad) {
       auto &edges = node->mutable_next_edges();
       for (const Tensor &in : inputs)
@@ -150,10 +167,14 @@ template <class T> struct Function {
         bool nonDiff = false;
         for (auto &p : node->ctx.nonDifferentiable_)
           nonDiff |= p == outputs[i].getIntrusivePtr();
-        if (!nonDiff && outputs[i].is_floating_point())
+        if (!nonDiff && outputs[i].is_floating_point()) {
+          if (node->ctx.isDirty(outputs[i]))
+            detail::checkDirtyHistory(outputs[i]);
           setHistory(outputs[i], node, static_cast<uint32_t>(i));
+        }
       }
     }
+    detail::checkDirtyReturned(node->ctx, outputs);
     node->ctx.saveVariables(outputs);
     if (trace::Recorder *recorder = trace::active(); recorder && needsGrad) {
       std::vector<bool> differentiable;
