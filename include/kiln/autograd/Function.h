@@ -175,6 +175,9 @@ template <class T> struct Function {
       }
     }
     detail::checkDirtyReturned(node->ctx, outputs);
+    // Only apply() needs them; kept, they would hold the outputs whose
+    // history is this node (a reference cycle).
+    node->ctx.dirty_.clear();
     node->ctx.saveVariables(outputs);
     if (trace::Recorder *recorder = trace::active(); recorder && needsGrad) {
       std::vector<bool> differentiable;
