@@ -26,6 +26,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
+#include "tools/ParseGuard.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -300,6 +301,15 @@ int main(int argc, char **argv) {
   auto file = mlir::openInputFile(inputFile, &error);
   if (!file) {
     llvm::errs() << error << "\n";
+    return 1;
+  }
+  llvm::StringRef text = file->getBuffer();
+  if (size_t at = tools::findSparseLiteral(text); at != llvm::StringRef::npos) {
+    llvm::SourceMgr lines;
+    lines.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+    lines.PrintMessage(llvm::SMLoc::getFromPointer(text.data() + at),
+                       llvm::SourceMgr::DK_Error,
+                       "kiln IR has no sparse constants (`sparse<...>`)");
     return 1;
   }
   llvm::SourceMgr sourceMgr;
