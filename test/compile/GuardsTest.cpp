@@ -12,6 +12,7 @@
 #include <kiln/kiln.h>
 
 #include <cmath>
+#include <functional>
 #include <thread>
 
 using namespace kiln;
@@ -75,6 +76,18 @@ struct Net {
   }
 };
 
+/// The seed training step on `net`: MSE loss, zero_grad, backward, step.
+std::function<Tensor()> trainingStep(Net &net, optim::Optimizer &opt,
+                                     const Tensor &x, const Tensor &y) {
+  return [&net, &opt, x, y] {
+    auto loss = nn::functional::mse_loss(net(x), y);
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+}
+
 Trace observeParams(Net &net) {
   Trace t;
   for (const Tensor &p : net.parameters()) {
@@ -92,15 +105,7 @@ TEST(Guards, LearningRateScheduleRunsCompiledWithoutRetracing) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::SGD opt(net.parameters(), optim::SGDOptions(0.1));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     for (int i = 0; i < 8; ++i) {
       opt.param_groups()[0].options().set_lr(0.1 / (1 + i)); // a schedule
@@ -124,15 +129,7 @@ TEST(Guards, SgdMomentumAndWeightDecayChangedBetweenCalls) {
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::SGD opt(net.parameters(),
                    optim::SGDOptions(0.05).momentum(0.9).weight_decay(0.01));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     auto &o = static_cast<optim::SGDOptions &>(opt.param_groups()[0].options());
     for (int i = 0; i < 10; ++i) {
@@ -159,15 +156,7 @@ TEST(Guards, AdamLearningRateAndBetasChangedBetweenCalls) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::Adam opt(net.parameters(), optim::AdamOptions(0.01));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     auto &o =
         static_cast<optim::AdamOptions &>(opt.param_groups()[0].options());
@@ -258,15 +247,7 @@ TEST(Guards, FreezingAParameterAfterCompiling) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::SGD opt(net.parameters(), optim::SGDOptions(0.1).momentum(0.5));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     for (int i = 0; i < 8; ++i) {
       if (i == 3)
@@ -318,15 +299,7 @@ TEST(Guards, ReplacedModuleWeight) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::SGD opt(net.parameters(), optim::SGDOptions(0.1));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     for (int i = 0; i < 6; ++i) {
       if (i == 3) {
@@ -348,15 +321,7 @@ TEST(Guards, OptimizerStateClearedAfterCompiling) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::Adam opt(net.parameters(), optim::AdamOptions(0.01));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     for (int i = 0; i < 8; ++i) {
       if (i == 4)
@@ -374,15 +339,7 @@ TEST(Guards, ParamGroupAddedAfterCompiling) {
     Net net;
     auto x = randn({16, 4}), y = randn({16, 2});
     optim::SGD opt(net.l1->parameters(), optim::SGDOptions(0.1));
-    auto run = makeRunner(
-        [&] {
-          auto loss = nn::functional::mse_loss(net(x), y);
-          opt.zero_grad();
-          loss.backward();
-          opt.step();
-          return loss;
-        },
-        compiled);
+    auto run = makeRunner(trainingStep(net, opt, x, y), compiled);
     Trace seen;
     for (int i = 0; i < 6; ++i) {
       if (i == 3)
