@@ -72,7 +72,11 @@ test)
   test -x build/install/bin/kiln-opt && test -x build/install/bin/kiln-run
   ./build/install/bin/kiln-opt test/ir/ops.mlir >/dev/null
   echo "== fuzz targets, a short run each (fuzz/run.sh SECONDS for longer)"
-  KILN_BUILD_LOCK=/tmp/kiln-fuzz-ci.lock fuzz/run.sh 20
+  # kiln's own readers are fuzzed; kiln IR text goes through MLIR 19's
+  # parser, whose own crashes a mutating run can find (docs/ARCHITECTURE.md),
+  # so CI replays that target's seed corpus only.
+  KILN_BUILD_LOCK=/tmp/kiln-fuzz-ci.lock fuzz/run.sh 20 npy safetensors
+  KILN_BUILD_LOCK=/tmp/kiln-fuzz-ci.lock fuzz/run.sh 0 mlir
   ;;
 bench)
   configure build -DCMAKE_BUILD_TYPE=Release -DKILN_BUILD_BENCH=ON

@@ -31,6 +31,9 @@ mlir::MLIRContext &context() {
     auto *c = new mlir::MLIRContext(registry);
     c->loadAllAvailableDialects();
     c->disableMultithreading();
+    // Diagnostics are swallowed; printing their op is MLIR 19 code with
+    // crashes of its own (a DenseArrayAttr of i1 with a bad width).
+    c->printOpOnDiagnostic(false);
     return c;
   }();
   return *ctx;
