@@ -189,8 +189,8 @@ void traceReduce(trace::Recorder &r, Op op, const Tensor &in, IntArrayRef dims,
 
 void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
                  const Tensor &out) {
-  // any(x) = max(int64(x != 0)) > 0 (the max of nothing is INT64_MIN);
-  // all(x) = !any(!x).
+  // any(x) = sum(int64(x != 0)) > 0 (the sum of nothing is 0, and an
+  // extremum of nothing has no value); all(x) = !any(!x).
   int x = r.cast(r.value(in), kBool);
   IntArrayRef shape = in.sizes();
   if (isAll)
@@ -198,7 +198,7 @@ void traceAnyAll(trace::Recorder &r, const Tensor &in, bool isAll,
   std::vector<int64_t> dims;
   for (int64_t d = 0; d < in.dim(); ++d)
     dims.push_back(d);
-  int m = r.emit(Op::ReduceMax, {r.cast(x, kLong)}, {}, kLong, dims);
+  int m = r.emit(Op::ReduceSum, {r.cast(x, kLong)}, {}, kLong, dims);
   int any = cmp(r, Predicate::Gt, m, r.splat(0, {}, kLong));
   if (isAll)
     any = select(r, any, r.splat(0, {}, kBool), r.splat(1, {}, kBool));

@@ -154,6 +154,14 @@ template <class ExtremumOpT> LogicalResult verifyExtremum(ExtremumOpT op) {
     return op.emitOpError() << "with 'first' expects one reduced dimension "
                                "but got "
                             << op.getDims().size();
+  // An extremum of nothing has no value (PyTorch: an error, not -inf).
+  ArrayRef<int64_t> in = tensorType(op.getInput()).getShape();
+  for (int64_t d : op.getDims()) {
+    int64_t dim = d < 0 ? d + int64_t(in.size()) : d;
+    if (in[dim] == 0)
+      return op.emitOpError()
+             << "expects reduction dim " << d << " to have non-zero size";
+  }
   return success();
 }
 } // namespace

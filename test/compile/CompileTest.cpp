@@ -12,6 +12,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <unistd.h>
 
 using namespace kiln;
 
@@ -696,3 +697,30 @@ TEST(Compile, RequiresGradOfInputsIsPartOfTheKey) {
 }
 
 } // namespace
+
+TEST(Compile, DumpDirIsCreatedAndHeaderOpsAreLocatedAtTheUsersLine) {
+  // A folder that does not exist yet is created (it used to write nothing).
+  std::string dir = ::testing::TempDir() + "kiln_dump_new/" +
+                    std::to_string(::getpid()) + "/nested";
+  std::filesystem::remove_all(dir);
+  setenv("KILN_DUMP_IR", dir.c_str(), 1);
+  nn::Linear layer(3, 2);
+  int callLine = 0;
+  auto g = compile(
+      [&](Tensor x) {
+        callLine = __LINE__ + 1;
+        return layer(x).sum();
+      },
+      CompileOptions{8, "holder"});
+  g(randn({4, 3}));
+  unsetenv("KILN_DUMP_IR");
+  std::ifstream in(dir + "/holder.0.0-traced.mlir");
+  std::string traced(std::istreambuf_iterator<char>(in), {});
+  ASSERT_FALSE(traced.empty()) << "nothing written to " << dir;
+  // The ops that Linear's call operator (an inline template in kiln's
+  // header) records are located at this file's line, not the header's.
+  EXPECT_EQ(traced.find("include/kiln/"), std::string::npos) << traced;
+  EXPECT_NE(traced.find("CompileTest.cpp\":" + std::to_string(callLine) + ":"),
+            std::string::npos)
+      << traced;
+}

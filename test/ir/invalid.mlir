@@ -494,3 +494,11 @@ func.func @dynamic(%a: tensor<?xf32>) {
   %0 = kiln.neg %a : tensor<?xf32>
   return
 }
+
+// -----
+
+func.func @max_of_nothing(%a: tensor<2x0xf32>) {
+  // expected-error @+1 {{'kiln.reduce_max' op expects reduction dim 1 to have non-zero size}}
+  %0 = kiln.reduce_max %a dims [1] : tensor<2x0xf32> -> tensor<2xf32>
+  return
+}
