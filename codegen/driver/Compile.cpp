@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/Compile.h"
+#include "Export.h"
 #include "SourceLocations.h"
 #include "TraceImport.h"
 #include "codegen/Jit.h"
@@ -166,6 +167,8 @@ struct CapturedCheck {
 struct Specialization {
   trace::Graph graph;
   codegen::ResultLayout layout;
+  /// The traced kiln IR (for save()).
+  mlir::OwningOpRef<mlir::ModuleOp> module;
   std::unique_ptr<codegen::JitFunction> code;
   std::vector<CapturedCheck> checks;
   std::vector<size_t> writeTargets;
@@ -219,6 +222,8 @@ struct CompiledFunction::Impl {
   std::map<std::string, std::string> lastMiss;
   std::map<std::string, std::map<std::string, int>> retraceCauses;
   size_t specializations = 0;
+  /// The specialization that ran (or was compiled) last.
+  Specialization *lastRun = nullptr;
 
   explicit Impl(CompileOptions o) : options(std::move(o)) {
     mlir::DialectRegistry registry;
@@ -541,11 +546,13 @@ struct CompiledFunction::Impl {
             .count();
     ++stats.compilations;
     ++specializations;
+    spec->module = std::move(module);
     spec->checks = capturedChecks(graph);
     spec->writeTargets = stateWriteTargets(graph);
     spec->graph = std::move(graph);
     logSpecialization(id, spec->graph);
     auto &specs = cache[key];
+    lastRun = spec.get();
     specs.insert(specs.begin(), std::move(spec));
     return results;
   }
@@ -566,6 +573,7 @@ struct CompiledFunction::Impl {
       bool permanent = false, unbounded = false;
       if (tryRun(*specs[i], inputs, results, why, permanent, unbounded)) {
         ++stats.hits;
+        lastRun = specs[i].get();
         // Most recently used first: alternating cases (train/eval) each
         // find theirs without a failed guard.
         std::rotate(specs.begin(), specs.begin() + i, specs.begin() + i + 1);
@@ -593,8 +601,7 @@ struct CompiledFunction::Impl {
       lastMiss[key] = firstMiss;
       // A guard that fails on every call (a value read with item() for
       // logging, a tensor replaced each call) would re-trace every call.
-      if (missUnbounded &&
-          ++retraceCauses[key][firstMiss] >= kRetraceLimit) {
+      if (missUnbounded && ++retraceCauses[key][firstMiss] >= kRetraceLimit) {
         ++stats.fallbacks;
         eagerOnly[key] = firstMiss;
         warn(options.name,
@@ -619,6 +626,29 @@ CompiledFunction::CompiledFunction(CompileOptions options)
 CompiledFunction::~CompiledFunction() = default;
 
 const CompileStats &CompiledFunction::stats() const { return impl_->stats; }
+
+void CompiledFunction::save(const std::string &path) const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  Specialization *spec = impl_->lastRun;
+  KILN_CHECK(spec, "kiln::compile: save() needs a compiled step: call it "
+                   "first (calls that ran eagerly compile nothing)");
+  // The state as it is now: parameters, the current .grads, the runtime
+  // scalars' current values.
+  const trace::Graph &g = spec->graph;
+  variable_list state;
+  for (size_t j = 0; j < g.captured.size(); ++j) {
+    Tensor t = g.captured[j].first;
+    if (g.capturedGradOf[j].defined() && g.capturedGradOfInput[j] < 0)
+      t = Tensor(g.capturedGradOf[j].impl().grad);
+    else if (g.capturedGradOfInput[j] >= 0)
+      t = Tensor(); // an argument's .grad: the caller's
+    state.push_back(t);
+  }
+  for (const trace::ScalarInput &s : g.scalarInputs)
+    *state[s.captured].data_ptr<double>() = s.read();
+  codegen::exportStep(path, impl_->options.name, g, spec->layout, *spec->module,
+                      state);
+}
 
 variable_list
 CompiledFunction::call(const variable_list &inputs,

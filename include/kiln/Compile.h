@@ -67,6 +67,8 @@ public:
   variable_list call(const variable_list &inputs, const std::string &staticKey,
                      const std::function<variable_list()> &runEagerly);
   const CompileStats &stats() const;
+  /// Writes the specialization that ran last (see Compiled::save).
+  void save(const std::string &path) const;
 
 private:
   struct Impl;
@@ -157,6 +159,13 @@ public:
   }
 
   const CompileStats &stats() const { return engine_->stats(); }
+
+  /// Exports the specialization that ran last: `path.mlir` (its kiln IR,
+  /// with source locations), `path.json` (a manifest of its arguments,
+  /// state, runtime scalars, results and guards) and `path.safetensors`
+  /// (the current values of its state). Throws kiln::Error when nothing
+  /// was compiled yet.
+  void save(const std::string &path) const { engine_->save(path); }
 
 private:
   F f_;

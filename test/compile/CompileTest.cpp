@@ -724,3 +724,56 @@ TEST(Compile, DumpDirIsCreatedAndHeaderOpsAreLocatedAtTheUsersLine) {
             std::string::npos)
       << traced;
 }
+
+TEST(Compile, SaveWritesTheIrTheManifestAndTheState) {
+  manual_seed(0);
+  auto model = std::make_shared<TwoLayerNet>(8, 4, 2);
+  optim::SGD opt((*model)->parameters(), optim::SGDOptions(0.01));
+  auto step = compile(
+      [&](Tensor x, Tensor y) {
+        Tensor loss = nn::functional::mse_loss((*model)(x), y);
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        return loss;
+      },
+      CompileOptions{8, "mlp_step"});
+  auto x = randn({5, 8}), y = randn({5, 2});
+  std::string path = ::testing::TempDir() + "kiln_export_" +
+                     std::to_string(::getpid()) + "/mlp_step";
+  EXPECT_THROW(step.save(path), Error); // nothing compiled yet
+  for (int i = 0; i < 3; ++i)
+    step(x, y);
+  opt.param_groups()[0].options().set_lr(0.005);
+  std::filesystem::create_directories(
+      std::filesystem::path(path).parent_path());
+  step.save(path);
+  auto read = [](const std::string &p) {
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  std::string ir = read(path + ".mlir"), manifest = read(path + ".json");
+  EXPECT_NE(ir.find("func.func @mlp_step"), std::string::npos) << ir;
+  EXPECT_NE(ir.find("kiln.backward"), std::string::npos);
+  EXPECT_NE(ir.find("CompileTest.cpp"), std::string::npos); // locations
+  EXPECT_NE(manifest.find("\"format\": \"kiln-step-1\""), std::string::npos)
+      << manifest;
+  EXPECT_NE(manifest.find("\"description\": \"lr of parameter group 0\""),
+            std::string::npos)
+      << manifest;
+  EXPECT_NE(manifest.find("\"kind\": \"state_write\""), std::string::npos);
+  // The state file holds the parameters' current values and the current lr.
+  auto state = load_safetensors(path + ".safetensors");
+  size_t matched = 0;
+  bool lrSeen = false;
+  for (const auto &item : state) {
+    const Tensor &t = item.value();
+    if (t.dim() == 0 && t.dtype() == kDouble)
+      lrSeen = lrSeen || t.item<double>() == 0.005;
+    for (const Tensor &p : (*model)->parameters())
+      if (t.sizes() == p.sizes() && t.equal(p))
+        ++matched;
+  }
+  EXPECT_EQ(matched, (*model)->parameters().size());
+  EXPECT_TRUE(lrSeen);
+}
