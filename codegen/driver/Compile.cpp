@@ -93,22 +93,6 @@ void dump(const std::string &name, size_t spec, const char *stage,
   module->print(os, mlir::OpPrintingFlags().enableDebugInfo().useLocalScope());
 }
 
-/// "file:line:col" of the user's code among `callers`, or "" when unknown.
-std::string whereFrom(mlir::MLIRContext &context,
-                      const std::vector<void *> &callers) {
-  mlir::LocationAttr loc = codegen::userLocation(context, callers);
-  if (!loc)
-    return "";
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
-  else
-    loc.print(os);
-  return os.str();
-}
-
 /// The part of the cache key that comes from the tensor arguments and the
 /// global modes (built by hand: this runs on every call).
 std::string inputKey(const variable_list &inputs) {
@@ -235,7 +219,7 @@ struct CompiledFunction::Impl {
   /// Why the guard of the code at `callers` failed, with its source line.
   std::string located(const std::string &what,
                       const std::vector<void *> &callers) {
-    std::string where = whereFrom(context, callers);
+    std::string where = codegen::userLocationText(context, callers);
     return where.empty() ? what : what + " (at " + where + ")";
   }
 
@@ -646,8 +630,8 @@ void CompiledFunction::save(const std::string &path) const {
   }
   for (const trace::ScalarInput &s : g.scalarInputs)
     *state[s.captured].data_ptr<double>() = s.read();
-  codegen::exportStep(path, impl_->options.name, g, spec->layout, *spec->module,
-                      state);
+  codegen::exportStep(path, impl_->options.name, g, spec->layout,
+                      spec->writeTargets, *spec->module, state);
 }
 
 variable_list

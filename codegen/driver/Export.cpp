@@ -57,20 +57,6 @@ std::string shape(const std::vector<int64_t> &s) {
   return out + "]";
 }
 
-std::string where(mlir::MLIRContext &ctx, const std::vector<void *> &callers) {
-  mlir::LocationAttr loc = userLocation(ctx, callers);
-  if (!loc)
-    return "";
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
-    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
-       << file.getColumn();
-  else
-    loc.print(os);
-  return os.str();
-}
-
 const char *aliasName(trace::OutputAlias::Kind k) {
   switch (k) {
   case trace::OutputAlias::Fresh:
@@ -101,7 +87,8 @@ void writeFile(const std::string &path, const std::string &text) {
 
 void exportStep(const std::string &path, const std::string &name,
                 const trace::Graph &g, const ResultLayout &layout,
-                mlir::ModuleOp module, const variable_list &state) {
+                const std::vector<size_t> &writeTargets, mlir::ModuleOp module,
+                const variable_list &state) {
   mlir::MLIRContext &ctx = *module->getContext();
   std::string ir;
   {
@@ -135,7 +122,7 @@ void exportStep(const std::string &path, const std::string &name,
       << ", \"dtype\": " << json(dtypeName(t.dtype));
     if (!description.empty())
       m << ", \"description\": " << json(description);
-    std::string at = where(ctx, g.capturedAt[j]);
+    std::string at = userLocationText(ctx, g.capturedAt[j]);
     if (!at.empty())
       m << ", \"first_use\": " << json(at);
     m << "}";
@@ -148,10 +135,7 @@ void exportStep(const std::string &path, const std::string &name,
     m << next() << "\n    {\"kind\": \"output\", \"index\": " << o
       << ", \"aliases\": " << json(aliasName(g.outputAliases[o].kind)) << "}";
   for (size_t i = 0; i < g.stateWrites.size(); ++i) {
-    size_t target = 0;
-    for (size_t j = 0; j < g.captured.size(); ++j)
-      if (g.captured[j].first.is_same(g.stateWrites[i].first))
-        target = j;
+    size_t target = writeTargets[i];
     m << next() << "\n    {\"kind\": \"state_write\", \"state\": "
       << json("state." + std::to_string(target)) << "}";
   }
@@ -174,7 +158,7 @@ void exportStep(const std::string &path, const std::string &name,
       << ", \"description\": " << json(h.description) << "}";
   m << "\n  ],\n  \"guards\": [";
   for (size_t i = 0; i < g.guards.size(); ++i) {
-    std::string at = where(ctx, g.guards[i].callers);
+    std::string at = userLocationText(ctx, g.guards[i].callers);
     m << (i ? "," : "") << "\n    "
       << json(g.guards[i].description + (at.empty() ? "" : " (" + at + ")"));
   }

@@ -15,11 +15,13 @@ namespace kiln::codegen {
 /// manifest: how the function's arguments and results map to the step's
 /// arguments, state, runtime scalars, results, `.grad`s and host reads, and
 /// the guards a caller must respect) and `path.safetensors` (`state`, the
-/// captured tensors' current values, named `state.<j>`). Throws kiln::Error
-/// on I/O failure.
+/// captured tensors' current values, named `state.<j>`). `writeTargets`:
+/// the captured tensor each state write targets. Throws kiln::Error on I/O
+/// failure.
 void exportStep(const std::string &path, const std::string &name,
                 const trace::Graph &graph, const ResultLayout &layout,
-                mlir::ModuleOp module, const variable_list &state);
+                const std::vector<size_t> &writeTargets, mlir::ModuleOp module,
+                const variable_list &state);
 
 } // namespace kiln::codegen
 

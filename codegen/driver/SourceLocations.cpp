@@ -126,4 +126,19 @@ mlir::LocationAttr userLocation(mlir::MLIRContext &context,
   return nullptr;
 }
 
+std::string userLocationText(mlir::MLIRContext &context,
+                             const std::vector<void *> &callers) {
+  mlir::LocationAttr loc = userLocation(context, callers);
+  if (!loc)
+    return "";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (auto file = llvm::dyn_cast<mlir::FileLineColLoc>(loc))
+    os << file.getFilename().getValue() << ":" << file.getLine() << ":"
+       << file.getColumn();
+  else
+    loc.print(os);
+  return os.str();
+}
+
 } // namespace kiln::codegen

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Location.h"
 
+#include <string>
 #include <vector>
 
 namespace kiln::codegen {
@@ -15,6 +16,11 @@ namespace kiln::codegen {
 /// information (code built without -g).
 mlir::LocationAttr userLocation(mlir::MLIRContext &context,
                                 const std::vector<void *> &callers);
+
+/// userLocation as "file:line:col" (for logs and manifests), or "" when
+/// unknown.
+std::string userLocationText(mlir::MLIRContext &context,
+                             const std::vector<void *> &callers);
 
 } // namespace kiln::codegen
 

@@ -13,38 +13,37 @@
 
 namespace kiln {
 
-/// An N-dimensional strided view of `T`s; `a[i]` drops the first dimension.
-template <class T, size_t N> class TensorAccessor {
+/// What every accessor holds: data, sizes and strides (libtorch's
+/// TensorAccessorBase).
+template <class T> class TensorAccessorBase {
 public:
-  TensorAccessor(T *data, const int64_t *sizes, const int64_t *strides)
+  TensorAccessorBase(T *data, const int64_t *sizes, const int64_t *strides)
       : data_(data), sizes_(sizes), strides_(strides) {}
-  TensorAccessor<T, N - 1> operator[](int64_t i) const {
-    return TensorAccessor<T, N - 1>(data_ + strides_[0] * i, sizes_ + 1,
-                                    strides_ + 1);
-  }
   int64_t size(int64_t i) const { return sizes_[i]; }
   int64_t stride(int64_t i) const { return strides_[i]; }
   T *data() const { return data_; }
 
-private:
+protected:
   T *data_;
   const int64_t *sizes_;
   const int64_t *strides_;
 };
 
-template <class T> class TensorAccessor<T, 1> {
+/// An N-dimensional strided view of `T`s; `a[i]` drops the first dimension.
+template <class T, size_t N>
+class TensorAccessor : public TensorAccessorBase<T> {
 public:
-  TensorAccessor(T *data, const int64_t *sizes, const int64_t *strides)
-      : data_(data), sizes_(sizes), strides_(strides) {}
-  T &operator[](int64_t i) const { return data_[strides_[0] * i]; }
-  int64_t size(int64_t i) const { return sizes_[i]; }
-  int64_t stride(int64_t i) const { return strides_[i]; }
-  T *data() const { return data_; }
+  using TensorAccessorBase<T>::TensorAccessorBase;
+  TensorAccessor<T, N - 1> operator[](int64_t i) const {
+    return TensorAccessor<T, N - 1>(this->data_ + this->strides_[0] * i,
+                                    this->sizes_ + 1, this->strides_ + 1);
+  }
+};
 
-private:
-  T *data_;
-  const int64_t *sizes_;
-  const int64_t *strides_;
+template <class T> class TensorAccessor<T, 1> : public TensorAccessorBase<T> {
+public:
+  using TensorAccessorBase<T>::TensorAccessorBase;
+  T &operator[](int64_t i) const { return this->data_[this->strides_[0] * i]; }
 };
 
 } // namespace kiln

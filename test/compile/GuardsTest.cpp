@@ -88,13 +88,12 @@ std::function<Tensor()> trainingStep(Net &net, optim::Optimizer &opt,
   };
 }
 
-Trace observeParams(Net &net) {
-  Trace t;
+/// Appends each parameter and its `.grad` to what `seen` observed.
+void observeParams(Net &net, Trace &seen) {
   for (const Tensor &p : net.parameters()) {
-    t.push_back(snap(p));
-    t.push_back(snap(p.grad()));
+    seen.push_back(snap(p));
+    seen.push_back(snap(p.grad()));
   }
-  return t;
 }
 
 } // namespace
@@ -111,8 +110,7 @@ TEST(Guards, LearningRateScheduleRunsCompiledWithoutRetracing) {
       opt.param_groups()[0].options().set_lr(0.1 / (1 + i)); // a schedule
       seen.push_back(snap(run()));
     }
-    auto more = observeParams(net);
-    seen.insert(seen.end(), more.begin(), more.end());
+    observeParams(net, seen);
     if (compiled)
       stats = run.stats();
     return seen;
@@ -140,8 +138,7 @@ TEST(Guards, SgdMomentumAndWeightDecayChangedBetweenCalls) {
         o.weight_decay(0); // selects other code: a guard, then a new trace
       seen.push_back(snap(run()));
     }
-    auto more = observeParams(net);
-    seen.insert(seen.end(), more.begin(), more.end());
+    observeParams(net, seen);
     if (compiled)
       stats = run.stats();
     return seen;
@@ -166,8 +163,7 @@ TEST(Guards, AdamLearningRateAndBetasChangedBetweenCalls) {
       o.eps(1e-8 * (i + 1));
       seen.push_back(snap(run()));
     }
-    auto more = observeParams(net);
-    seen.insert(seen.end(), more.begin(), more.end());
+    observeParams(net, seen);
     if (compiled) {
       EXPECT_GE(run.stats().hits, 6u);
     }
@@ -189,8 +185,7 @@ TEST(Guards, GradientAccumulationAcrossCallsWithoutZeroGrad) {
     Trace seen;
     for (int i = 0; i < 6; ++i) {
       seen.push_back(snap(run()));
-      auto more = observeParams(net);
-      seen.insert(seen.end(), more.begin(), more.end());
+      observeParams(net, seen);
     }
     if (compiled) {
       EXPECT_GE(run.stats().hits, 4u);
@@ -216,8 +211,7 @@ TEST(Guards, ZeroGradFalseWithTwoCallsPerOptimizerStep) {
       for (int i = 0; i < 6; ++i) {
         seen.push_back(snap(run(1.0)));
         seen.push_back(snap(run(0.5)));
-        auto more = observeParams(net);
-        seen.insert(seen.end(), more.begin(), more.end());
+        observeParams(net, seen);
         opt.step();
         opt.zero_grad(setToNone);
       }
@@ -255,8 +249,7 @@ TEST(Guards, FreezingAParameterAfterCompiling) {
       if (i == 6)
         net.l1->weight.requires_grad_(true);
       seen.push_back(snap(run()));
-      auto more = observeParams(net);
-      seen.insert(seen.end(), more.begin(), more.end());
+      observeParams(net, seen);
     }
     return seen;
   });
@@ -307,8 +300,7 @@ TEST(Guards, ReplacedModuleWeight) {
         net.l2->weight = randn({2, 8}).requires_grad_(); // a new object
       }
       seen.push_back(snap(run()));
-      auto more = observeParams(net);
-      seen.insert(seen.end(), more.begin(), more.end());
+      observeParams(net, seen);
       seen.push_back(snap(net.l2->weight));
       seen.push_back(snap(net.l2->weight.grad()));
     }
@@ -328,8 +320,7 @@ TEST(Guards, OptimizerStateClearedAfterCompiling) {
         opt.state().clear(); // Adam restarts: new moments, step 0
       seen.push_back(snap(run()));
     }
-    auto more = observeParams(net);
-    seen.insert(seen.end(), more.begin(), more.end());
+    observeParams(net, seen);
     return seen;
   });
 }
@@ -347,8 +338,7 @@ TEST(Guards, ParamGroupAddedAfterCompiling) {
             net.l2->parameters(), std::make_unique<optim::SGDOptions>(0.05)));
       seen.push_back(snap(run()));
     }
-    auto more = observeParams(net);
-    seen.insert(seen.end(), more.begin(), more.end());
+    observeParams(net, seen);
     return seen;
   });
 }

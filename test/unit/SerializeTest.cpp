@@ -9,9 +9,9 @@
 
 #include <cstdio>
 #include <cstring>
-#include <unistd.h>
 #include <functional>
 #include <string>
+#include <unistd.h>
 
 using namespace kiln;
 
