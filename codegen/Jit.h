@@ -4,36 +4,47 @@
 
 #include <kiln/kiln.h>
 
+#include "codegen/ObjectCode.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace mlir {
-class ExecutionEngine;
-} // namespace mlir
+namespace llvm::orc {
+class LLJIT;
+} // namespace llvm::orc
 
 namespace kiln::codegen {
 
-/// One function of a kiln-IR module, compiled through the CPU pipeline and
-/// LLVM (-O3, host CPU) into native code. Argument and result shapes are
-/// static; results are returned as new contiguous tensors, except tied
-/// results, which are written into their input. Calls are thread-compatible
-/// (no shared mutable state) and write to no other input.
+/// Where compiled objects are kept between processes: keys are
+/// nativeCodeKey texts, values object files. Implementations must be safe
+/// to call from several threads and never throw on a bad entry (a miss).
+class ObjectCache {
+public:
+  virtual ~ObjectCache() = default;
+  virtual std::optional<std::string> load(const std::string &key) = 0;
+  virtual void store(const std::string &key, const std::string &object) = 0;
+};
+
+/// One function of a kiln-IR module, compiled through emitNativeCode (the
+/// CPU pipeline, LLVM -O3 for the host CPU) into an object that is linked
+/// into the process. Argument and result shapes are static; results are
+/// returned as new contiguous tensors, except tied results, which are
+/// written into their input. Calls are thread-compatible (no shared mutable
+/// state) and write to no other input.
 class JitFunction {
 public:
-  /// A result the function writes into one of its inputs (an in-place state
-  /// update) instead of a new buffer.
-  struct Tie {
-    unsigned result, argument;
-  };
+  using Tie = codegen::Tie;
 
   /// Compiles `name` from `module` (which stays untouched: a copy is
-  /// lowered). `kiln.backward` markers are expanded first. Throws
-  /// kiln::Error with the compiler's diagnostics on failure.
+  /// lowered), or takes its object from `cache`. `kiln.backward` markers
+  /// are expanded first. Throws kiln::Error with the compiler's diagnostics
+  /// on failure.
   JitFunction(mlir::ModuleOp module, const std::string &name,
-              const std::vector<Tie> &ties = {});
+              const std::vector<Tie> &ties = {}, ObjectCache *cache = nullptr);
   ~JitFunction();
   JitFunction(const JitFunction &) = delete;
   JitFunction &operator=(const JitFunction &) = delete;
@@ -45,26 +56,28 @@ public:
   std::vector<Tensor> operator()(const std::vector<Tensor> &inputs) const;
 
   const std::string &name() const { return name_; }
-  /// Seconds spent compiling: the MLIR pipeline, and LLVM's optimisation
-  /// and code generation.
-  double pipelineSeconds() const { return pipelineSeconds_; }
-  double llvmSeconds() const { return llvmSeconds_; }
-  double compileSeconds() const { return pipelineSeconds_ + llvmSeconds_; }
+  /// Seconds spent compiling: the MLIR pipeline, LLVM's optimisation and
+  /// code generation, and linking the object into the process.
+  double pipelineSeconds() const { return times_.pipelineSeconds; }
+  double llvmSeconds() const { return times_.llvmSeconds; }
+  double linkSeconds() const { return linkSeconds_; }
+  double compileSeconds() const {
+    return times_.pipelineSeconds + times_.llvmSeconds + linkSeconds_;
+  }
+  /// Whether the object came from the cache (nothing was compiled).
+  bool fromCache() const { return fromCache_; }
 
 private:
-  struct Spec {
-    std::vector<int64_t> shape;
-    ScalarType dtype;
-  };
-
   std::string name_;
-  std::vector<Spec> inputs_, outputs_;
+  std::vector<TensorSpec> inputs_, outputs_;
   std::vector<Tie> ties_;
   /// Per result: whether it is tied (written into its input, not returned).
   std::vector<bool> tied_;
-  std::unique_ptr<mlir::ExecutionEngine> engine_;
+  std::unique_ptr<llvm::orc::LLJIT> jit_;
   void (*entry_)(void **) = nullptr;
-  double pipelineSeconds_ = 0, llvmSeconds_ = 0;
+  CompileTimes times_;
+  double linkSeconds_ = 0;
+  bool fromCache_ = false;
 };
 
 } // namespace kiln::codegen

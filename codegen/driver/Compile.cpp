@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "kiln/Compile.h"
 #include "Export.h"
+#include "ObjectCache.h"
 #include "SourceLocations.h"
 #include "TraceImport.h"
 #include "codegen/Jit.h"
@@ -57,6 +58,12 @@ bool logEnabled() {
   return on;
 }
 
+/// KILN_LOG=compile: where each compilation's time went.
+bool logCompile() {
+  static const bool on = logHas("compile");
+  return on;
+}
+
 bool logGuards() {
   static const bool on = logHas("guards");
   return on;
@@ -71,6 +78,11 @@ void logLine(const std::string &name, const std::string &what) {
 /// the user can fix.
 void warn(const std::string &name, const std::string &what) {
   std::cerr << "[kiln::compile " << name << "] warning: " << what << "\n";
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 /// KILN_DUMP_IR=<dir>: the IR of each stage of each specialization.
@@ -503,12 +515,14 @@ struct CompiledFunction::Impl {
       if (mlir::succeeded(pm.run(*copy)))
         dump(options.name, id, "1-differentiated", *copy);
     }
+    double importSeconds = secondsSince(start);
     try {
       std::vector<codegen::JitFunction::Tie> ties =
           inPlaceStateWrites(graph, inputs.size());
       try {
-        spec->code =
-            std::make_unique<codegen::JitFunction>(*module, options.name, ties);
+        spec->code = std::make_unique<codegen::JitFunction>(
+            *module, options.name, ties,
+            codegen::PersistentObjectCache::fromEnvironment());
       } catch (const Error &e) {
         // An in-place update can be impossible (the old value is read after
         // the new one is written, e.g. returned): update through copies.
@@ -516,8 +530,9 @@ struct CompiledFunction::Impl {
           throw;
         logLine(options.name, "state updated through copies: " +
                                   std::string(e.what()).substr(0, 200));
-        spec->code =
-            std::make_unique<codegen::JitFunction>(*module, options.name);
+        spec->code = std::make_unique<codegen::JitFunction>(
+            *module, options.name, std::vector<codegen::Tie>(),
+            codegen::PersistentObjectCache::fromEnvironment());
       }
     } catch (const Error &e) {
       eagerOnly[key] = e.what();
@@ -525,10 +540,23 @@ struct CompiledFunction::Impl {
               std::string("runs eagerly: compilation failed: ") + e.what());
       return results;
     }
-    stats.compileSeconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    double seconds = secondsSince(start);
+    stats.compileSeconds += seconds;
+    if (logCompile()) {
+      const codegen::JitFunction &code = *spec->code;
+      std::cerr << "[kiln::compile " << options.name << "] specialization "
+                << specializations << " compiled in " << seconds * 1e3
+                << " ms: import " << importSeconds * 1e3 << " ms, "
+                << (code.fromCache()
+                        ? std::string("object from the cache")
+                        : "pipeline " +
+                              std::to_string(code.pipelineSeconds() * 1e3) +
+                              " ms, LLVM " +
+                              std::to_string(code.llvmSeconds() * 1e3) + " ms")
+                << ", link " << code.linkSeconds() * 1e3 << " ms\n";
+    }
     ++stats.compilations;
+    stats.cachedObjects += spec->code->fromCache();
     ++specializations;
     spec->module = std::move(module);
     spec->checks = capturedChecks(graph);

@@ -13,6 +13,7 @@
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -90,6 +91,11 @@ void exportStep(const std::string &path, const std::string &name,
                 const std::vector<size_t> &writeTargets, mlir::ModuleOp module,
                 const variable_list &state) {
   mlir::MLIRContext &ctx = *module->getContext();
+  // Like KILN_DUMP_IR, the folder is created.
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (!parent.empty())
+    std::filesystem::create_directories(parent, error);
   std::string ir;
   {
     llvm::raw_string_ostream os(ir);
@@ -122,6 +128,14 @@ void exportStep(const std::string &path, const std::string &name,
       << ", \"dtype\": " << json(dtypeName(t.dtype));
     if (!description.empty())
       m << ", \"description\": " << json(description);
+    // A .grad read by the step: whose.
+    if (kind == "grad" && g.capturedGradOfInput[j] >= 0)
+      m << ", \"of\": \"argument." << g.capturedGradOfInput[j] << "\"";
+    for (size_t k = 0; k < g.captured.size() && kind == "grad" &&
+                       g.capturedGradOfInput[j] < 0;
+         ++k)
+      if (g.captured[k].first.is_same(g.capturedGradOf[j]))
+        m << ", \"of\": " << json("state." + std::to_string(k));
     std::string at = userLocationText(ctx, g.capturedAt[j]);
     if (!at.empty())
       m << ", \"first_use\": " << json(at);

@@ -47,6 +47,7 @@ struct CompileStats {
   size_t calls = 0;
   size_t traces = 0;         ///< eager runs that recorded a trace
   size_t compilations = 0;   ///< traces turned into code
+  size_t cachedObjects = 0;  ///< of which the code came from the object cache
   size_t hits = 0;           ///< calls that ran compiled code
   size_t guardFailures = 0;  ///< specializations rejected by a guard
   size_t fallbacks = 0;      ///< calls run eagerly without compiling

@@ -51,16 +51,30 @@ public:
   /// tensor it held, so a compiled function notices that a captured
   /// variable names another tensor now. (Releasing, `t = Tensor()`, does
   /// not: kiln frees saved tensors that way.)
-  Tensor &operator=(const Tensor &other) {
+  Tensor &operator=(const Tensor &other) & {
     if (impl_ && other.impl_ && impl_ != other.impl_)
       ++impl_->rebinds;
     impl_ = other.impl_;
     return *this;
   }
-  Tensor &operator=(Tensor &&other) noexcept {
+  Tensor &operator=(Tensor &&other) &noexcept {
     if (impl_ && other.impl_ && impl_ != other.impl_)
       ++impl_->rebinds;
     impl_ = std::move(other.impl_);
+    return *this;
+  }
+  /// As in libtorch, assigning to a temporary writes into the tensor it
+  /// views: `x[0] = y` copies y (broadcast) into row 0, `x[0] = 5` fills it.
+  Tensor &operator=(const Tensor &value) && {
+    copy_(value);
+    return *this;
+  }
+  Tensor &operator=(Tensor &&value) && {
+    copy_(value);
+    return *this;
+  }
+  Tensor &operator=(const Scalar &value) && {
+    fill_(value);
     return *this;
   }
 
