@@ -220,12 +220,25 @@ struct CompiledFunction::Impl {
   size_t specializations = 0;
   /// The specialization that ran (or was compiled) last.
   Specialization *lastRun = nullptr;
+  /// The object cache of options.cacheDir, when it names one.
+  std::unique_ptr<codegen::PersistentObjectCache> ownCache;
 
   explicit Impl(CompileOptions o) : options(std::move(o)) {
+    const char *off = std::getenv("KILN_CACHE");
+    if (!options.cacheDir.empty() && !(off && std::string(off) == "0"))
+      ownCache = std::make_unique<codegen::PersistentObjectCache>(
+          options.cacheDir, [](const std::string &line) {
+            std::cerr << "[kiln] " << line << "\n";
+          });
     mlir::DialectRegistry registry;
     registerKilnDialects(registry);
     context.appendDialectRegistry(registry);
     context.loadAllAvailableDialects();
+  }
+
+  codegen::ObjectCache *objectCache() {
+    return ownCache ? ownCache.get()
+                    : codegen::PersistentObjectCache::fromEnvironment();
   }
 
   /// Why the guard of the code at `callers` failed, with its source line.
@@ -521,8 +534,7 @@ struct CompiledFunction::Impl {
           inPlaceStateWrites(graph, inputs.size());
       try {
         spec->code = std::make_unique<codegen::JitFunction>(
-            *module, options.name, ties,
-            codegen::PersistentObjectCache::fromEnvironment());
+            *module, options.name, ties, objectCache());
       } catch (const Error &e) {
         // An in-place update can be impossible (the old value is read after
         // the new one is written, e.g. returned): update through copies.
@@ -532,7 +544,7 @@ struct CompiledFunction::Impl {
                                   std::string(e.what()).substr(0, 200));
         spec->code = std::make_unique<codegen::JitFunction>(
             *module, options.name, std::vector<codegen::Tie>(),
-            codegen::PersistentObjectCache::fromEnvironment());
+            objectCache());
       }
     } catch (const Error &e) {
       eagerOnly[key] = e.what();

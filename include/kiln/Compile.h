@@ -40,6 +40,10 @@ struct CompileOptions {
   size_t cacheLimit = 8;
   /// Name of the function in dumps and logs.
   std::string name = "step";
+  /// Where compiled objects are kept between processes; empty: the
+  /// environment's choice ($KILN_CACHE_DIR, else the user's cache
+  /// directory). KILN_CACHE=0 turns every cache off.
+  std::string cacheDir;
 };
 
 /// What a compiled function did so far.

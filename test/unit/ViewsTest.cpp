@@ -201,6 +201,24 @@ TEST(Indexing, BoolMasks) {
   EXPECT_EQ(x[0][0].item<float>(), 1.f);
 }
 
+// libtorch: assigning to a temporary writes into what it views; assigning
+// to a variable re-points the variable.
+TEST(Indexing, AssignmentToATemporaryWritesIntoIt) {
+  Tensor x = zeros({2, 3});
+  x[0] = tensor({1.f, 2.f, 3.f});
+  x[1][2] = 7;
+  x.select(1, 0) = tensor(5.f); // broadcast
+  EXPECT_TRUE(isTensor(x, {2, 3}, {5, 2, 3, 5, 0, 7}));
+  Tensor losses = empty({2});
+  for (int i = 0; i < 2; ++i)
+    losses[i] = tensor(float(i + 1)) * 10;
+  EXPECT_TRUE(isTensor(losses, {2}, {10, 20}));
+  Tensor row = x[0];
+  row = tensor({0.f, 0.f, 0.f}); // the variable now names another tensor
+  EXPECT_TRUE(isTensor(x, {2, 3}, {5, 2, 3, 5, 0, 7}));
+  EXPECT_THROW(x[0] = tensor({1.f, 2.f}), Error); // not broadcastable
+}
+
 TEST(Indexing, IndexPut) {
   Tensor x = tensor({{1., -2.}, {-3., 4.}});
   x.index_put_({x < 0}, 0);
