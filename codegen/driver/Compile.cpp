@@ -543,8 +543,7 @@ struct CompiledFunction::Impl {
         logLine(options.name, "state updated through copies: " +
                                   std::string(e.what()).substr(0, 200));
         spec->code = std::make_unique<codegen::JitFunction>(
-            *module, options.name, std::vector<codegen::Tie>(),
-            objectCache());
+            *module, options.name, std::vector<codegen::Tie>(), objectCache());
       }
     } catch (const Error &e) {
       eagerOnly[key] = e.what();

@@ -3,7 +3,8 @@
  * C99, linked with mlp_step.o (kiln-compile) and kiln_runtime: no compiler,
  * no LLVM. Loads the step's state (saved after its first call), trains
  * steps 2..500 on the saved x and y, and checks each loss against eager
- * kiln's. Then saves the state, reloads it and checks one more step.
+ * kiln's. Then saves the state, reloads it and checks one more step, and
+ * sets the learning rate (a runtime scalar).
  *
  *===----------------------------------------------------------------------===*/
 #include "mlp_step.h"
@@ -84,6 +85,28 @@ int main(int argc, char **argv) {
               loss);
       worst = 1;
     }
+  }
+  /* The learning rate is a runtime scalar: at 0 a step changes nothing,
+   * so the next loss repeats. Bad calls are statuses, not crashes. */
+  {
+    float before, after;
+    kiln_status status;
+    if (failed(mlp_step_set_scalar(step, "lr", 0.0), "setting lr") ||
+        failed(mlp_step_run(step, inputs, 2, &output, 1), "running"))
+      worst = 1;
+    before = loss;
+    if (failed(mlp_step_run(step, inputs, 2, &output, 1), "running"))
+      worst = 1;
+    after = loss;
+    if (before != after) {
+      fprintf(stderr, "with lr 0 the loss moved: %g, %g\n", before, after);
+      worst = 1;
+    }
+    status = mlp_step_run(step, inputs, 1, &output, 1);
+    printf("one input instead of two: %s\n", kiln_status_message(status));
+    if (kiln_status_get_code(status) != KILN_STATUS_INVALID_ARGUMENT)
+      worst = 1;
+    kiln_status_free(status);
   }
   mlp_step_destroy(step);
   /* float32 sums in another order than eager's: relative 1e-3 at most. */
