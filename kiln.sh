@@ -55,14 +55,24 @@ test)
   cmake --build build-asan -j "$jobs" --target kiln_unit_tests
   ctest --test-dir build-asan --output-on-failure -j "$jobs"
   echo "== out-of-tree program against the installed package"
-  rm -rf build/install build/consumer
+  rm -rf build/install build/consumer build/consumer-aot
   cmake --install build --prefix build/install >/dev/null
+  # The installed kiln-compile makes the seed step's object for the AOT
+  # consumer (a C program on kiln::kiln_runtime alone).
+  mkdir -p build/consumer-aot
+  cp build/examples/aot/{mlp_step.mlir,mlp_step.json,mlp_step.safetensors,data.safetensors} \
+    build/consumer-aot/
+  ./build/install/bin/kiln-compile build/consumer-aot/mlp_step.mlir \
+    -o build/consumer-aot/mlp_step.o --header build/consumer-aot/mlp_step.h
   cmake -S test/install -B build/consumer -G Ninja \
-    -DCMAKE_CXX_COMPILER=clang++-19 -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
-    -DCMAKE_PREFIX_PATH="$PWD/build/install" >/dev/null
+    -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
+    -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld \
+    -DCMAKE_PREFIX_PATH="$PWD/build/install" \
+    -DKILN_AOT_STEP_DIR="$PWD/build/consumer-aot" >/dev/null
   cmake --build build/consumer
   ./build/consumer/kiln-consumer
   ./build/consumer/kiln-consumer-compiled
+  ./build/consumer/kiln-consumer-aot build/consumer-aot >/dev/null
   # The eager program holds nothing of LLVM/MLIR.
   if readelf -d build/consumer/kiln-consumer | grep -Ei 'NEEDED.*(llvm|mlir)' ||
     nm -C build/consumer/kiln-consumer | grep -qi 'mlir::'; then
@@ -71,8 +81,6 @@ test)
   fi
   test -x build/install/bin/kiln-opt && test -x build/install/bin/kiln-run
   ./build/install/bin/kiln-opt test/ir/ops.mlir >/dev/null
-  ./build/install/bin/kiln-compile build/examples/aot/mlp_step.mlir \
-    -o build/consumer/mlp_step.o --header build/consumer/mlp_step.h
   echo "== fuzz targets, a short run each (fuzz/run.sh SECONDS for longer)"
   # kiln's own readers are fuzzed; kiln IR text goes through MLIR 19's
   # parser, whose own crashes a mutating run can find (docs/ARCHITECTURE.md),
