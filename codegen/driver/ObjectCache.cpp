@@ -112,8 +112,10 @@ void PersistentObjectCache::store(const std::string &key,
     std::filesystem::rename(temporary, path, error);
   if (!written || error) {
     std::filesystem::remove(temporary, error);
-    if (log_)
-      log_("object cache: cannot write " + path + "; not cached");
+    // Once per cache: an unwritable directory stays unwritable.
+    if (log_ && !reportedWriteFailure_.exchange(true))
+      log_("object cache: cannot write " + path +
+           "; compiled code is not cached (reported once)");
   }
 }
 

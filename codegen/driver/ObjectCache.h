@@ -4,6 +4,7 @@
 
 #include "codegen/Jit.h"
 
+#include <atomic>
 #include <functional>
 #include <string>
 
@@ -36,6 +37,7 @@ public:
 private:
   std::string directory_;
   std::function<void(const std::string &)> log_;
+  std::atomic<bool> reportedWriteFailure_{false};
 };
 
 } // namespace kiln::codegen
