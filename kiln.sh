@@ -60,7 +60,7 @@ test)
   # The installed kiln-compile makes the seed step's object for the AOT
   # consumer (a C program on kiln::kiln_runtime alone).
   mkdir -p build/consumer-aot
-  cp build/examples/aot/{mlp_step.mlir,mlp_step.json,mlp_step.safetensors,data.safetensors} \
+  cp build/examples/aot/sgd/{mlp_step.mlir,mlp_step.json,mlp_step.safetensors,data.safetensors} \
     build/consumer-aot/
   ./build/install/bin/kiln-compile build/consumer-aot/mlp_step.mlir \
     -o build/consumer-aot/mlp_step.o --header build/consumer-aot/mlp_step.h
