@@ -19,6 +19,8 @@ Tensor finish(Tensor t, const TensorOptions &options,
               Origin origin = Origin::Constant) {
   KILN_CHECK(options.device().is_cpu(),
              "kiln eager tensors live on the CPU; CUDA is not available");
+  KILN_CHECK(options.layout() == kStrided, "kiln tensors are strided; layout ",
+             options.layout(), " is not supported");
   if (auto *r = trace::active()) {
     if (origin == Origin::Random)
       r->fail("random numbers are drawn inside the traced function");
@@ -209,11 +211,32 @@ Tensor rand_like(const Tensor &t, const TensorOptions &o) {
 }
 
 Tensor from_blob(void *data, IntArrayRef sizes, const TensorOptions &options) {
-  return from_blob(data, sizes, contiguousStrides(sizes), options);
+  return from_blob(data, sizes, contiguousStrides(sizes), nullptr, options);
 }
 
 Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
                  const TensorOptions &options) {
+  return from_blob(data, sizes, strides, nullptr, options);
+}
+
+Tensor from_blob(void *data, IntArrayRef sizes,
+                 const std::function<void(void *)> &deleter,
+                 const TensorOptions &options) {
+  return from_blob(data, sizes, contiguousStrides(sizes), deleter, options);
+}
+
+Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
+                 const std::function<void(void *)> &deleter,
+                 const TensorOptions &options) {
+  // The memory is the caller's: a refused call still hands it back.
+  struct Release {
+    const std::function<void(void *)> *deleter;
+    void *data;
+    ~Release() {
+      if (deleter && *deleter)
+        (*deleter)(data);
+    }
+  } release{&deleter, data};
   checkSupportedType(options.dtype());
   KILN_CHECK(sizes.size() == strides.size(), "from_blob: got ", sizes.size(),
              " sizes but ", strides.size(), " strides");
@@ -222,7 +245,8 @@ Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
     extent += (sizes[d] - 1) * strides[d];
   auto impl = std::make_shared<TensorImpl>();
   impl->storage = std::make_shared<runtime::StorageImpl>(
-      data, extent * elementSize(options.dtype()), nullptr);
+      data, extent * elementSize(options.dtype()), deleter);
+  release.deleter = nullptr; // the storage owns the deleter now
   impl->dtype = options.dtype();
   impl->sizes = sizes.vec();
   impl->strides = strides.vec();
@@ -243,83 +267,173 @@ Tensor scalar_tensor(const Scalar &s, const TensorOptions &options) {
 // --- tensor({...})
 // ------------------------------------------------------------
 
-TensorDataContainer::TensorDataContainer(const std::vector<double> &v)
-    : isScalar_(false) {
-  for (double x : v)
-    children_.emplace_back(x);
-}
-TensorDataContainer::TensorDataContainer(const std::vector<float> &v)
-    : isScalar_(false) {
-  for (float x : v)
-    children_.emplace_back(x);
-}
-TensorDataContainer::TensorDataContainer(const std::vector<int64_t> &v)
-    : isScalar_(false) {
-  for (int64_t x : v)
-    children_.emplace_back(x);
-}
+namespace detail {
+
+TensorDataContainer::TensorDataContainer()
+    : kind_(Kind::InitList),
+      type_(get_default_dtype_as_scalartype()), sizes_{0} {}
 
 namespace {
-void inferShape(const TensorDataContainer &c, size_t depth,
-                std::vector<int64_t> &shape, ScalarType &type, bool &first) {
-  if (c.isScalar()) {
-    KILN_CHECK(depth == shape.size() || first,
-               "Expected all sub-lists to have the same depth");
-    if (first)
-      shape.resize(depth);
-    first = false;
-    ScalarType s = c.scalar().isFloatingPoint()
-                       ? get_default_dtype_as_scalartype()
-                       : c.scalar().type();
-    type = static_cast<int>(s) > static_cast<int>(type) ? s : type;
-    return;
-  }
-  int64_t n = static_cast<int64_t>(c.children().size());
-  if (first) {
-    if (shape.size() <= depth)
-      shape.resize(depth + 1);
-    shape[depth] = n;
-  } else {
-    KILN_CHECK(depth < shape.size() && shape[depth] == n,
-               "Expected all sub-lists to have sizes: ",
-               depth < shape.size() ? shape[depth] : 0,
-               " (while checking "
-               "dimension ",
-               depth, "), but got ", n);
-  }
-  if (n == 0 && first) {
-    shape.resize(depth + 1);
-    first = false;
-  }
-  for (auto &child : c.children())
-    inferShape(child, depth + 1, shape, type, first);
-}
-
-void fillData(const TensorDataContainer &c, Tensor &out, int64_t &pos) {
-  if (c.isScalar()) {
-    dispatchType(out.dtype(), [&](auto v) {
-      using T = decltype(v);
-      static_cast<T *>(out.impl().data())[pos++] = c.scalar().to<T>();
-    });
-    return;
-  }
-  for (auto &child : c.children())
-    fillData(child, out, pos);
+std::string sizesString(IntArrayRef sizes) {
+  std::string r;
+  for (size_t k = 0; k < sizes.size(); ++k)
+    r += (k ? ", " : "") + std::to_string(sizes[k]);
+  return r;
 }
 } // namespace
 
-Tensor tensor(const TensorDataContainer &data, const TensorOptions &options) {
-  std::vector<int64_t> shape;
-  ScalarType inferred = kBool;
-  bool first = true;
-  inferShape(data, 0, shape, inferred, first);
-  if (!data.isScalar() && data.children().empty())
-    inferred = get_default_dtype_as_scalartype();
-  Tensor out =
-      emptyTensor(shape, options.has_dtype() ? options.dtype() : inferred);
+TensorDataContainer::TensorDataContainer(
+    std::initializer_list<TensorDataContainer> list)
+    : kind_(Kind::InitList), list_(list) {
+  if (list_.empty()) {
+    type_ = get_default_dtype_as_scalartype();
+    sizes_ = {0};
+    return;
+  }
+  const TensorDataContainer &first = list_.front();
+  type_ = first.scalar_type();
+  for (const TensorDataContainer &e : list_) {
+    KILN_CHECK(
+        e.sizes() == first.sizes(),
+        "Expected all sub-lists to have sizes: ", sizesString(first.sizes()),
+        " (e.g. ", first, "), but got sub-list ", e,
+        " with sizes: ", sizesString(e.sizes()));
+    // kiln also lets float and double literals mix (both become the
+    // default dtype); libtorch refuses that too.
+    bool bothFloating =
+        isFloatingType(e.scalar_type()) && isFloatingType(first.scalar_type());
+    KILN_CHECK(e.scalar_type() == first.scalar_type() || bothFloating,
+               "Expected all elements of the tensor to have the same scalar "
+               "type: ",
+               first.scalar_type(),
+               ", but got element of scalar type: ", e.scalar_type());
+  }
+  sizes_.push_back(static_cast<int64_t>(list_.size()));
+  sizes_.insert(sizes_.end(), first.sizes().begin(), first.sizes().end());
+}
+
+template <class T, class V>
+void TensorDataContainer::initValues(const V &values, ScalarType type) {
+  kind_ = Kind::Tensor;
+  type_ = type;
+  int64_t n = static_cast<int64_t>(values.size());
+  sizes_ = {n};
+  ScalarType stored = type == kInt ? kLong : type;
+  tensor_ = emptyTensor({n}, stored);
+  int64_t k = 0;
+  dispatchType(stored, [&](auto v) {
+    using S = decltype(v);
+    for (auto x : values)
+      static_cast<S *>(tensor_.impl().data())[k++] = static_cast<S>(x);
+  });
+}
+
+TensorDataContainer::TensorDataContainer(const std::vector<double> &v) {
+  initValues<double>(v, kDouble);
+}
+TensorDataContainer::TensorDataContainer(const std::vector<float> &v) {
+  initValues<float>(v, kFloat);
+}
+TensorDataContainer::TensorDataContainer(const std::vector<int> &v) {
+  initValues<int>(v, kInt);
+}
+TensorDataContainer::TensorDataContainer(const std::vector<int64_t> &v) {
+  initValues<int64_t>(v, kLong);
+}
+TensorDataContainer::TensorDataContainer(const std::vector<bool> &v) {
+  initValues<bool>(v, kBool);
+}
+TensorDataContainer::TensorDataContainer(ArrayRef<double> v) {
+  initValues<double>(v, kDouble);
+}
+TensorDataContainer::TensorDataContainer(ArrayRef<float> v) {
+  initValues<float>(v, kFloat);
+}
+TensorDataContainer::TensorDataContainer(ArrayRef<int> v) {
+  initValues<int>(v, kInt);
+}
+TensorDataContainer::TensorDataContainer(ArrayRef<int64_t> v) {
+  initValues<int64_t>(v, kLong);
+}
+TensorDataContainer::TensorDataContainer(ArrayRef<bool> v) {
+  initValues<bool>(v, kBool);
+}
+
+const Scalar &TensorDataContainer::scalar() const {
+  KILN_CHECK(is_scalar(), "Can only call `scalar()` on a TensorDataContainer "
+                          "that has `is_scalar() == true`");
+  return scalar_;
+}
+const std::vector<TensorDataContainer> &TensorDataContainer::init_list() const {
+  KILN_CHECK(is_init_list(), "Can only call `init_list()` on a "
+                             "TensorDataContainer that has `is_init_list() == "
+                             "true`");
+  return list_;
+}
+const Tensor &TensorDataContainer::tensor() const {
+  KILN_CHECK(is_tensor(), "Can only call `tensor()` on a TensorDataContainer "
+                          "that has `is_tensor() == true`");
+  return tensor_;
+}
+
+void TensorDataContainer::fill(Tensor &out, int64_t &pos) const {
+  if (is_scalar()) {
+    dispatchType(out.dtype(), [&](auto v) {
+      using T = decltype(v);
+      static_cast<T *>(out.impl().data())[pos++] = scalar_.to<T>();
+    });
+  } else if (is_tensor()) {
+    Tensor src = tensor_.to(out.dtype());
+    int64_t n = src.numel();
+    runtime::copy(src.impl().view(),
+                  out.reshape({-1}).slice(0, pos, pos + n).impl().view());
+    pos += n;
+  } else {
+    for (const TensorDataContainer &c : list_)
+      c.fill(out, pos);
+  }
+}
+
+Tensor
+TensorDataContainer::convert_to_tensor(const TensorOptions &options) const {
+  // libtorch's compute_desired_dtype: C++ integers are int64 (Python's
+  // int), C++ floating values the default dtype.
+  ScalarType t = type_;
+  if (t == kInt || t == kLong)
+    t = kLong;
+  else if (t == kFloat || t == kDouble)
+    t = get_default_dtype_as_scalartype();
+  Tensor out = emptyTensor(sizes_, options.has_dtype() ? options.dtype() : t);
   int64_t pos = 0;
-  fillData(data, out, pos);
-  return finish(out, options);
+  fill(out, pos);
+  return out;
+}
+
+std::ostream &operator<<(std::ostream &os, const TensorDataContainer &c) {
+  if (c.is_scalar())
+    return os << c.scalar();
+  os << "{";
+  if (c.is_tensor()) {
+    Tensor t = c.tensor();
+    for (int64_t k = 0; k < t.numel(); ++k) {
+      os << (k ? ", " : "");
+      if (c.scalar_type() == kFloat)
+        os << t[k].item<float>();
+      else
+        os << t[k].item();
+    }
+  } else {
+    const auto &l = c.init_list();
+    for (size_t k = 0; k < l.size(); ++k)
+      os << (k ? ", " : "") << l[k];
+  }
+  return os << "}";
+}
+
+} // namespace detail
+
+Tensor tensor(const TensorDataContainer &data, const TensorOptions &options) {
+  return finish(data.convert_to_tensor(options), options);
 }
 
 } // namespace kiln

@@ -314,4 +314,68 @@ Tensor argmax(const Tensor &a, std::optional<int64_t> dim, bool keepdim) {
 }
 Tensor norm(const Tensor &a, const Scalar &p) { return a.norm(p); }
 
+// --- Variance and standard deviation
+// ----------------------------------------------------------------------
+
+namespace {
+/// Composed of differentiable ops, so autograd and tracing come for free.
+Tensor varImpl(const Tensor &x, std::optional<IntArrayRef> dims, bool unbiased,
+               bool keepdim) {
+  KILN_CHECK(x.is_floating_point(),
+             "std and var only support floating point and complex dtypes");
+  std::vector<int64_t> d;
+  if (dims && !dims->empty()) {
+    for (int64_t k : *dims)
+      d.push_back(wrapDim(k, std::max<int64_t>(x.dim(), 1)));
+  } else {
+    for (int64_t k = 0; k < x.dim(); ++k)
+      d.push_back(k);
+  }
+  int64_t n = 1;
+  for (int64_t k : d)
+    n *= x.dim() == 0 ? 1 : x.size(k);
+  if (x.dim() == 0) {
+    Tensor diff = x - x.mean();
+    return (diff * diff) / static_cast<double>(n - (unbiased ? 1 : 0));
+  }
+  Tensor diff = x - x.mean(d, /*keepdim=*/true);
+  return (diff * diff).sum(d, keepdim) /
+         static_cast<double>(n - (unbiased ? 1 : 0));
+}
+} // namespace
+
+Tensor Tensor::var(bool unbiased) const {
+  return varImpl(*this, std::nullopt, unbiased, false);
+}
+Tensor Tensor::var(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  return varImpl(*this, dims, unbiased, keepdim);
+}
+Tensor Tensor::std(bool unbiased) const { return var(unbiased).sqrt(); }
+Tensor Tensor::std(IntArrayRef dims, bool unbiased, bool keepdim) const {
+  return var(dims, unbiased, keepdim).sqrt();
+}
+Tensor var(const Tensor &a, bool unbiased) { return a.var(unbiased); }
+Tensor var(const Tensor &a, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return a.var(dims, unbiased, keepdim);
+}
+Tensor std(const Tensor &a, bool unbiased) { return a.std(unbiased); }
+Tensor std(const Tensor &a, IntArrayRef dims, bool unbiased, bool keepdim) {
+  return a.std(dims, unbiased, keepdim);
+}
+std::tuple<Tensor, Tensor> var_mean(const Tensor &a, bool unbiased) {
+  return {a.var(unbiased), a.mean()};
+}
+std::tuple<Tensor, Tensor> var_mean(const Tensor &a, IntArrayRef dims,
+                                    bool unbiased, bool keepdim) {
+  return {a.var(dims, unbiased, keepdim), a.mean(dims, keepdim)};
+}
+std::tuple<Tensor, Tensor> std_mean(const Tensor &a, bool unbiased) {
+  return {a.std(unbiased), a.mean()};
+}
+std::tuple<Tensor, Tensor> std_mean(const Tensor &a, IntArrayRef dims,
+                                    bool unbiased, bool keepdim) {
+  return {a.std(dims, unbiased, keepdim), a.mean(dims, keepdim)};
+}
+Tensor clone(const Tensor &a) { return a.clone(); }
+
 } // namespace kiln

@@ -80,7 +80,8 @@ const Tensor &Tensor::requires_grad_(bool requiresGrad) const {
              "you want to use a computed variable in a subgraph that doesn't "
              "require differentiation use var_no_grad = var.detach().");
   KILN_CHECK(!requiresGrad || is_floating_point(),
-             "only Tensors of floating point dtype can require gradients");
+             "Only Tensors of floating point and complex dtype can require "
+             "gradients");
   impl().requiresGrad = requiresGrad;
   return *this;
 }
@@ -160,13 +161,21 @@ Tensor Tensor::to(ScalarType t, bool, bool copy) const {
   return out;
 }
 
-Tensor Tensor::to(const TensorOptions &options) const {
+Tensor Tensor::to(const TensorOptions &options, bool non_blocking,
+                  bool copy) const {
+  KILN_CHECK(!(options.has_requires_grad() && options.requires_grad()),
+             "to(options) expects unset requires_grad flag, but got "
+             "options.requires_grad set as true");
   KILN_CHECK(options.device().is_cpu(),
              "kiln eager tensors live on the CPU; CUDA is not available");
-  Tensor r = options.has_dtype() ? to(options.dtype()) : *this;
-  if (options.requires_grad())
-    r.requires_grad_(true);
-  return r;
+  KILN_CHECK(options.layout() == kStrided, "kiln tensors are strided; layout ",
+             options.layout(), " is not supported");
+  return to(options.has_dtype() ? options.dtype() : dtype(), non_blocking,
+            copy);
+}
+
+Tensor Tensor::to(const Tensor &other, bool non_blocking, bool copy) const {
+  return to(other.options(), non_blocking, copy);
 }
 
 Tensor Tensor::to(Device device) const {

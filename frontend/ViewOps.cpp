@@ -9,6 +9,7 @@
 #include "kiln/Indexing.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 namespace kiln {
@@ -380,6 +381,35 @@ TensorIndex::TensorIndex(const char *s) : kind_(Kind::Ellipsis) {
              "Expected \"...\" to represent an ellipsis index, but got \"", s,
              "\"");
 }
+
+std::ostream &operator<<(std::ostream &os, const Slice &s) {
+  return os << s.start() << ":" << s.stop() << ":" << s.step();
+}
+
+std::ostream &operator<<(std::ostream &os, const TensorIndex &i) {
+  switch (i.kind()) {
+  case TensorIndex::Kind::None:
+    return os << "None";
+  case TensorIndex::Kind::Ellipsis:
+    return os << "...";
+  case TensorIndex::Kind::Integer:
+    return os << i.integer();
+  case TensorIndex::Kind::Boolean:
+    return os << (i.boolean() ? "true" : "false");
+  case TensorIndex::Kind::Slice:
+    return os << i.slice();
+  case TensorIndex::Kind::Tensor:
+    return os << i.tensor();
+  }
+  return os;
+}
+
+std::ostream &operator<<(std::ostream &os, const std::vector<TensorIndex> &v) {
+  os << "(";
+  for (size_t k = 0; k < v.size(); ++k)
+    os << (k ? ", " : "") << v[k];
+  return os << ")";
+}
 } // namespace indexing
 
 namespace {
@@ -425,7 +455,7 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
       break;
     }
     case TensorIndex::Kind::Slice:
-      r = r.slice(d, i.slice().start, i.slice().stop, i.slice().step);
+      r = r.slice(d, i.slice().start(), i.slice().stop(), i.slice().step());
       ++d;
       --consuming;
       break;
@@ -506,9 +536,367 @@ std::vector<int64_t> maskedShape(const Tensor &r, int64_t maskDim,
 }
 } // namespace
 
-Tensor Tensor::index(ArrayRef<TensorIndex> indices) const {
-  KILN_CHECK(!indices.empty(), "Passing an empty index list to "
-                               "Tensor::index() is not valid syntax");
+namespace {
+/// libtorch treats a 0-dim integer tensor index as an integer (a view, not
+/// a copy) and a 0-dim bool tensor as a bool scalar.
+std::vector<TensorIndex> normalizeIndices(ArrayRef<TensorIndex> indices) {
+  std::vector<TensorIndex> out;
+  for (const TensorIndex &i : indices) {
+    if (i.kind() == TensorIndex::Kind::Tensor && i.tensor().dim() == 0 &&
+        (i.tensor().dtype() == kLong || i.tensor().dtype() == kBool)) {
+      Scalar v = i.tensor().item();
+      if (i.tensor().dtype() == kBool)
+        out.emplace_back(v.toBool());
+      else
+        out.emplace_back(v.toLong());
+    } else {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+/// Whether the indices need the general advanced-indexing path: any
+/// integer index tensor, or bool masks/scalars in combinations the simple
+/// single-mask and bool-scalar paths do not cover.
+bool needsAdvanced(ArrayRef<TensorIndex> indices) {
+  int masks = 0, bools = 0;
+  for (const TensorIndex &i : indices) {
+    if (i.kind() == TensorIndex::Kind::Boolean)
+      ++bools;
+    if (i.kind() != TensorIndex::Kind::Tensor)
+      continue;
+    KILN_CHECK(i.tensor().dtype() == kLong || i.tensor().dtype() == kBool,
+               "tensors used as indices must be long, int, byte or bool "
+               "tensors");
+    if (i.tensor().dtype() == kLong)
+      return true;
+    ++masks;
+  }
+  return masks > 1 || (masks == 1 && bools > 0);
+}
+
+/// The geometry of an advanced index: the basic-indexed view `r`, the dims
+/// of `r` that index tensors address, the broadcast index tensors, and
+/// where the broadcast dims go in the result.
+struct AdvancedPlan {
+  Tensor r;
+  std::vector<int64_t> advDims, restDims;
+  std::vector<Tensor> idx; // broadcast to bshape, contiguous, non-negative
+  std::vector<int64_t> bshape, restSizes, resultShape;
+  /// result dims -> (B + rest) order: resultShape permuted by `toWork`.
+  std::vector<int64_t> toResult;
+  int64_t count = 1; // numel(bshape)
+};
+
+std::vector<Tensor> nonzeroColumns(const Tensor &mask) {
+  Tensor m = mask.contiguous();
+  const bool *p = m.data_ptr<bool>();
+  std::vector<std::vector<int64_t>> cols(mask.dim());
+  std::vector<int64_t> pos(mask.dim(), 0);
+  for (int64_t e = 0; e < m.numel(); ++e) {
+    if (p[e])
+      for (int64_t k = 0; k < mask.dim(); ++k)
+        cols[k].push_back(pos[k]);
+    for (int64_t k = mask.dim() - 1; k >= 0; --k) {
+      if (++pos[k] < mask.size(k))
+        break;
+      pos[k] = 0;
+    }
+  }
+  std::vector<Tensor> out;
+  for (auto &c : cols) {
+    Tensor t = emptyTensor({static_cast<int64_t>(c.size())}, kLong);
+    std::copy(c.begin(), c.end(), t.data_ptr<int64_t>());
+    out.push_back(t);
+  }
+  return out;
+}
+
+AdvancedPlan planAdvanced(const Tensor &self, ArrayRef<TensorIndex> indices) {
+  KILN_CHECK(!(indices.size() == 1 &&
+               indices[0].kind() == TensorIndex::Kind::Integer &&
+               self.dim() == 0),
+             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+             "number");
+  int64_t consuming = 0;
+  for (auto &i : indices)
+    if (i.kind() == TensorIndex::Kind::Tensor)
+      consuming += i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
+    else if (i.kind() == TensorIndex::Kind::Integer ||
+             i.kind() == TensorIndex::Kind::Slice)
+      ++consuming;
+  KILN_CHECK(consuming <= self.dim(),
+             "too many indices for tensor of dimension ", self.dim());
+  AdvancedPlan p;
+  std::vector<Tensor> raw;
+  Tensor r = self;
+  int64_t d = 0;
+  for (size_t pos = 0; pos < indices.size(); ++pos) {
+    const TensorIndex &i = indices[pos];
+    switch (i.kind()) {
+    case TensorIndex::Kind::Integer: {
+      int64_t n = r.size(d), k = i.integer();
+      KILN_CHECK(k >= -n && k < n, "index ", k,
+                 " is out of bounds for dimension ", pos, " with size ", n);
+      // Earlier advanced dims keep their positions (they precede d).
+      r = r.select(d, k);
+      --consuming;
+      break;
+    }
+    case TensorIndex::Kind::Slice:
+      r = r.slice(d, i.slice().start(), i.slice().stop(), i.slice().step());
+      ++d;
+      --consuming;
+      break;
+    case TensorIndex::Kind::None:
+      r = r.unsqueeze(d);
+      ++d;
+      break;
+    case TensorIndex::Kind::Boolean: {
+      // libtorch indexes the new unit dim with [0] (true) or [] (false).
+      r = r.unsqueeze(d);
+      Tensor t = i.integer() ? zeros({1}, kLong) : emptyTensor({0}, kLong);
+      p.advDims.push_back(d);
+      raw.push_back(t);
+      ++d;
+      break;
+    }
+    case TensorIndex::Kind::Ellipsis:
+      d = r.dim() - consuming;
+      break;
+    case TensorIndex::Kind::Tensor: {
+      const Tensor &t = i.tensor();
+      if (t.dtype() == kBool) {
+        for (int64_t k = 0; k < t.dim(); ++k)
+          KILN_CHECK(t.size(k) == r.size(d + k), "The shape of the mask ",
+                     shapeString(t.sizes()), " at index ", k,
+                     " does not match the shape of the indexed tensor ",
+                     shapeString(r.sizes()), " at index ", d + k);
+        std::vector<Tensor> cols = nonzeroColumns(t);
+        for (int64_t k = 0; k < t.dim(); ++k) {
+          p.advDims.push_back(d + k);
+          raw.push_back(cols[k]);
+        }
+        d += t.dim();
+        consuming -= t.dim();
+      } else {
+        p.advDims.push_back(d);
+        raw.push_back(t.detach());
+        ++d;
+        --consuming;
+      }
+      break;
+    }
+    }
+  }
+  p.r = r;
+  // Broadcast the index tensors together.
+  std::vector<int64_t> shape;
+  for (const Tensor &t : raw) {
+    std::vector<int64_t> a = shape, b = t.sizes().vec();
+    size_t n = std::max(a.size(), b.size());
+    std::vector<int64_t> out(n);
+    bool ok = true;
+    for (size_t k = 0; k < n; ++k) {
+      int64_t x = k < n - a.size() ? 1 : a[k - (n - a.size())];
+      int64_t y = k < n - b.size() ? 1 : b[k - (n - b.size())];
+      ok = ok && (x == y || x == 1 || y == 1);
+      out[k] = x == 1 ? y : x;
+    }
+    if (!ok) {
+      std::string shapes;
+      for (size_t k = 0; k < raw.size(); ++k)
+        shapes += (k ? ", " : "") + shapeString(raw[k].sizes());
+      KILN_CHECK(false,
+                 "shape mismatch: indexing tensors could not be "
+                 "broadcast together with shapes ",
+                 shapes);
+    }
+    shape = out;
+  }
+  p.bshape = shape;
+  for (int64_t s : shape)
+    p.count *= s;
+  for (int64_t k = 0; k < r.dim(); ++k)
+    if (std::find(p.advDims.begin(), p.advDims.end(), k) == p.advDims.end()) {
+      p.restDims.push_back(k);
+      p.restSizes.push_back(r.size(k));
+    }
+  bool emptyDim = false;
+  for (int64_t dim : p.advDims)
+    emptyDim = emptyDim || r.size(dim) == 0;
+  KILN_CHECK(!(emptyDim && p.count != 0),
+             "index is out of bounds for dimension with size 0");
+  for (size_t k = 0; k < raw.size(); ++k) {
+    Tensor t = raw[k].expand(shape).contiguous();
+    Tensor w = emptyTensor(shape, kLong);
+    const int64_t *src = t.data_ptr<int64_t>();
+    int64_t *dst = w.data_ptr<int64_t>();
+    int64_t n = r.size(p.advDims[k]);
+    for (int64_t e = 0; e < p.count; ++e) {
+      int64_t v = src[e];
+      KILN_CHECK(v >= -n && v < n, "index ", v,
+                 " is out of bounds for dimension ", p.advDims[k],
+                 " with size ", n);
+      dst[e] = v < 0 ? v + n : v;
+    }
+    p.idx.push_back(w);
+  }
+  // Adjacent advanced dims put the broadcast dims in their place; otherwise
+  // they go first (NumPy's rule).
+  bool adjacent =
+      p.advDims.empty() || p.advDims.back() - p.advDims.front() + 1 ==
+                               static_cast<int64_t>(p.advDims.size());
+  int64_t before = adjacent && !p.advDims.empty() ? p.advDims.front() : 0;
+  int64_t nb = static_cast<int64_t>(shape.size());
+  int64_t nr = static_cast<int64_t>(p.restSizes.size());
+  for (int64_t k = 0; k < before; ++k)
+    p.toResult.push_back(nb + k);
+  for (int64_t k = 0; k < nb; ++k)
+    p.toResult.push_back(k);
+  for (int64_t k = before; k < nr; ++k)
+    p.toResult.push_back(nb + k);
+  std::vector<int64_t> work = shape;
+  work.insert(work.end(), p.restSizes.begin(), p.restSizes.end());
+  for (int64_t k : p.toResult)
+    p.resultShape.push_back(work[k]);
+  return p;
+}
+
+/// Element offsets (in elements, from t's data) of the indexed elements of
+/// `t` (a tensor with the sizes of plan.r), in (B + rest) row-major order.
+std::vector<int64_t> advancedOffsets(const Tensor &t, const AdvancedPlan &p) {
+  std::vector<int64_t> rest(1, 0);
+  for (size_t k = 0; k < p.restDims.size(); ++k) {
+    std::vector<int64_t> next;
+    next.reserve(rest.size() * p.restSizes[k]);
+    for (int64_t o : rest)
+      for (int64_t j = 0; j < p.restSizes[k]; ++j)
+        next.push_back(o + j * t.stride(p.restDims[k]));
+    rest.swap(next);
+  }
+  std::vector<const int64_t *> idx;
+  for (const Tensor &i : p.idx)
+    idx.push_back(i.data_ptr<int64_t>());
+  std::vector<int64_t> out;
+  out.reserve(p.count * rest.size());
+  for (int64_t b = 0; b < p.count; ++b) {
+    int64_t base = 0;
+    for (size_t k = 0; k < idx.size(); ++k)
+      base += idx[k][b] * t.stride(p.advDims[k]);
+    for (int64_t o : rest)
+      out.push_back(base + o);
+  }
+  return out;
+}
+
+/// Writes `vals` (contiguous, (B + rest) order, t's dtype) into the
+/// indexed elements of `t`, adding when `accumulate`.
+void advancedScatter(const Tensor &t, const AdvancedPlan &p, const Tensor &vals,
+                     bool accumulate) {
+  std::vector<int64_t> offs = advancedOffsets(t, p);
+  size_t es = elementSize(t.dtype());
+  char *dst = static_cast<char *>(t.impl().data());
+  const char *src = static_cast<const char *>(vals.impl().data());
+  auto add = [&](auto *d, const auto *s) {
+    for (size_t e = 0; e < offs.size(); ++e)
+      d[offs[e]] += s[e];
+  };
+  if (!accumulate)
+    for (size_t e = 0; e < offs.size(); ++e)
+      std::memcpy(dst + offs[e] * es, src + e * es, es);
+  else if (t.dtype() == kFloat)
+    add(reinterpret_cast<float *>(dst), reinterpret_cast<const float *>(src));
+  else if (t.dtype() == kDouble)
+    add(reinterpret_cast<double *>(dst), reinterpret_cast<const double *>(src));
+  else if (t.dtype() == kLong)
+    add(reinterpret_cast<int64_t *>(dst),
+        reinterpret_cast<const int64_t *>(src));
+  else
+    for (size_t e = 0; e < offs.size(); ++e)
+      dst[offs[e]] = dst[offs[e]] || src[e];
+}
+
+/// `v` (in result order) permuted to (B + rest) order, contiguous.
+Tensor toWorkOrder(const Tensor &v, const AdvancedPlan &p) {
+  std::vector<int64_t> inv(p.toResult.size());
+  for (size_t k = 0; k < p.toResult.size(); ++k)
+    inv[p.toResult[k]] = static_cast<int64_t>(k);
+  return v.permute(inv).contiguous();
+}
+
+Tensor advancedIndex(const Tensor &self, ArrayRef<TensorIndex> indices) {
+  if (auto *rec = trace::active())
+    rec->fail("advanced indexing with index tensors");
+  AdvancedPlan p = planAdvanced(self, indices);
+  std::vector<int64_t> work = p.bshape;
+  work.insert(work.end(), p.restSizes.begin(), p.restSizes.end());
+  Tensor out = emptyTensor(work, self.dtype());
+  {
+    std::vector<int64_t> offs = advancedOffsets(p.r, p);
+    size_t es = elementSize(self.dtype());
+    const char *src = static_cast<const char *>(p.r.impl().data());
+    char *dst = static_cast<char *>(out.impl().data());
+    for (size_t e = 0; e < offs.size(); ++e)
+      std::memcpy(dst + e * es, src + offs[e] * es, es);
+  }
+  Tensor result = out.permute(p.toResult).contiguous();
+  result = result.detach();
+  std::vector<int64_t> srcShape = p.r.sizes().vec();
+  return withGrad(result, p.r, "IndexBackward0", [=](const Tensor &g) {
+    NoGradGuard noGrad;
+    Tensor full = zeros(srcShape, g.dtype());
+    advancedScatter(full, p, toWorkOrder(g, p), /*accumulate=*/true);
+    return full;
+  });
+}
+
+const Tensor &advancedIndexPut(const Tensor &self,
+                               ArrayRef<TensorIndex> indices,
+                               const Tensor &value, bool accumulate) {
+  if (auto *rec = trace::active())
+    rec->fail("index_put_ with index tensors");
+  KILN_CHECK(
+      !(GradMode::is_enabled() &&
+        (self.requires_grad() || value.requires_grad())),
+      "kiln: index_put_ with index tensors does not record autograd history; "
+      "run it under NoGradGuard");
+  AdvancedPlan p = planAdvanced(self, indices);
+  bool fits = value.dim() <= static_cast<int64_t>(p.resultShape.size());
+  for (int64_t k = 1; fits && k <= value.dim(); ++k)
+    fits = value.size(-k) == 1 ||
+           value.size(-k) == p.resultShape[p.resultShape.size() - k];
+  KILN_CHECK(fits, "shape mismatch: value tensor of shape ",
+             shapeString(value.sizes()),
+             " cannot be broadcast to indexing result of shape ",
+             shapeString(p.resultShape));
+  Tensor vals = toWorkOrder(
+      castTo(value.detach(), self.dtype()).expand(p.resultShape), p);
+  advancedScatter(p.r, p, vals, accumulate);
+  self.impl().storage->bumpVersion();
+  return self;
+}
+
+/// libtorch drops a value's leading unit dims before assigning.
+Tensor stripLeadingOnes(const Tensor &v) {
+  int64_t k = 0;
+  while (k < v.dim() && v.size(k) == 1)
+    ++k;
+  if (k == 0)
+    return v;
+  return v.view(std::vector<int64_t>(v.sizes().begin() + k, v.sizes().end()));
+}
+} // namespace
+
+Tensor Tensor::index(ArrayRef<TensorIndex> rawIndices) const {
+  KILN_CHECK(!rawIndices.empty(), "Passing an empty index list to "
+                                  "Tensor::index() is not valid syntax");
+  std::vector<TensorIndex> normalized = normalizeIndices(rawIndices);
+  ArrayRef<TensorIndex> indices(normalized);
+  if (needsAdvanced(indices))
+    return advancedIndex(*this, indices);
   Tensor mask;
   int64_t maskDim = 0;
   std::vector<int64_t> boolDims;
@@ -552,11 +940,17 @@ Tensor Tensor::operator[](const Tensor &index) const {
   return this->index({index});
 }
 
-const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
-                                 const Tensor &value) const {
-  KILN_CHECK(!indices.empty(), "Passing an empty index list to "
-                               "Tensor::index_put_() is not valid syntax");
+const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> rawIndices,
+                                 const Tensor &rawValue,
+                                 bool accumulate) const {
+  KILN_CHECK(!rawIndices.empty(), "Passing an empty index list to "
+                                  "Tensor::index_put_() is not valid syntax");
   checkInplace(*this);
+  std::vector<TensorIndex> normalized = normalizeIndices(rawIndices);
+  ArrayRef<TensorIndex> indices(normalized);
+  Tensor value = stripLeadingOnes(rawValue);
+  if (accumulate || needsAdvanced(indices))
+    return advancedIndexPut(*this, indices, value, accumulate);
   Tensor mask;
   int64_t maskDim = 0;
   Tensor r = applyBasicIndices(*this, indices, mask, maskDim);
@@ -595,11 +989,11 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
 }
 
 const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> indices,
-                                 const Scalar &value) const {
+                                 const Scalar &value, bool accumulate) const {
   Tensor v = scalar_tensor(value, dtype());
   if (auto *r = trace::active())
     r->constant(v); // a constant, not captured state
-  return index_put_(indices, v);
+  return index_put_(indices, v, accumulate);
 }
 
 // --- Concatenation

@@ -23,6 +23,56 @@ struct CompareSeq {
   }
 };
 
+/// The nodes the running autograd::grad() call executes (null: all), read
+/// by custom Functions' needs_input_grad (libtorch's
+/// task_should_compute_output).
+thread_local const std::unordered_set<const Node *> *taskExecutes = nullptr;
+
+/// The nodes of `seen` that lead to a captured edge and so must run: those
+/// with an edge to a captured node or to a node that must run.
+std::unordered_set<const Node *>
+nodesToExecute(const std::unordered_set<Node *> &seen,
+               const std::vector<Edge> &captures) {
+  std::unordered_set<const Node *> targets, executes, done;
+  for (const Edge &e : captures)
+    targets.insert(e.function.get());
+  // Iterative post-order: a node is decided after all its children.
+  for (Node *root : seen) {
+    if (done.count(root))
+      continue;
+    std::vector<std::pair<Node *, bool>> stack{{root, false}};
+    while (!stack.empty()) {
+      auto [n, expanded] = stack.back();
+      stack.pop_back();
+      if (expanded) {
+        bool runs = false;
+        for (const Edge &e : n->next_edges())
+          if (e.isValid() && (targets.count(e.function.get()) ||
+                              executes.count(e.function.get())))
+            runs = true;
+        if (runs)
+          executes.insert(n);
+        continue;
+      }
+      if (!done.insert(n).second)
+        continue;
+      stack.push_back({n, true});
+      for (const Edge &e : n->next_edges())
+        if (e.isValid() && !done.count(e.function.get()))
+          stack.push_back({e.function.get(), false});
+    }
+  }
+  return executes;
+}
+
+struct TaskScope {
+  const std::unordered_set<const Node *> *saved = taskExecutes;
+  explicit TaskScope(const std::unordered_set<const Node *> *now) {
+    taskExecutes = now;
+  }
+  ~TaskScope() { taskExecutes = saved; }
+};
+
 void accumulate(Tensor &slot, const Tensor &g) {
   if (!g.defined())
     return;
@@ -71,8 +121,16 @@ variable_list execute(const variable_list &roots, const variable_list &grads,
       accumulate(bufferOf(rootEdges[i]), grads[i]);
 
   variable_list captured;
-  if (captures)
+  std::unordered_set<const Node *> executes, needed;
+  if (captures) {
     captured.resize(captures->size());
+    // As libtorch, autograd::grad() runs only what leads to its inputs.
+    executes = nodesToExecute(seen, *captures);
+    needed = executes;
+    for (const Edge &e : *captures)
+      needed.insert(e.function.get());
+  }
+  TaskScope task(captures ? &needed : nullptr);
 
   std::priority_queue<Node *, std::vector<Node *>, CompareSeq> ready;
   for (Node *n : seen)
@@ -96,7 +154,8 @@ variable_list execute(const variable_list &roots, const variable_list &grads,
         if ((*captures)[c].function.get() == n) {
           accumulate(captured[c], inputs[(*captures)[c].inputNr]);
         }
-      isCaptureOnly = dynamic_cast<AccumulateGrad *>(n) != nullptr;
+      isCaptureOnly =
+          dynamic_cast<AccumulateGrad *>(n) != nullptr || !executes.count(n);
     }
     variable_list outputs;
     if (!isCaptureOnly)
@@ -238,10 +297,16 @@ void backward(const variable_list &tensors, const variable_list &grad_tensors,
   runBackward(tensors, grad_tensors, retain_graph.value_or(create_graph));
 }
 
+bool taskNeedsEdge(const Edge &edge) {
+  return edge.isValid() &&
+         (!taskExecutes || taskExecutes->count(edge.function.get()));
+}
+
 variable_list grad(const variable_list &outputs, const variable_list &inputs,
                    const variable_list &grad_outputs,
                    std::optional<bool> retain_graph, bool create_graph,
                    bool allow_unused) {
+  KILN_CHECK(!inputs.empty(), "grad requires non-empty inputs.");
   KILN_CHECK(!create_graph,
              "kiln does not support create_graph (higher-order gradients)");
   if (auto *r = trace::active())

@@ -104,6 +104,32 @@ std::string demangledFunctionName(const char *mangled) {
   return colon == std::string::npos ? s : s.substr(colon + 2);
 }
 
+variable_list gradientsOfTensorArguments(const std::string &name,
+                                         const std::vector<bool> &isVariable,
+                                         variable_list grads) {
+  size_t n = isVariable.size();
+  // Trailing undefined gradients may be omitted or extra, as in libtorch.
+  if (grads.size() > n) {
+    bool extraDefined = false;
+    for (size_t i = n; i < grads.size(); ++i)
+      extraDefined |= grads[i].defined();
+    if (!extraDefined)
+      grads.resize(n);
+  }
+  checkBackwardArity(name, n, grads.size());
+  variable_list out;
+  for (size_t i = 0; i < n; ++i) {
+    if (isVariable[i]) {
+      out.push_back(std::move(grads[i]));
+      continue;
+    }
+    KILN_CHECK(!grads[i].defined(), "function ", name,
+               " returned a gradient different than None at position ", i + 1,
+               ", but the corresponding forward input was not a Variable");
+  }
+  return out;
+}
+
 void checkBackwardArity(const std::string &name, size_t expected, size_t got) {
   KILN_CHECK(expected == got, "function ", name,
              " returned an incorrect number of gradients (expected ", expected,

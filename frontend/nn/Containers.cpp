@@ -8,6 +8,15 @@ void ModuleListImpl::push_back(std::shared_ptr<Module> module) {
   modules_.push_back(std::move(module));
 }
 
+std::shared_ptr<Module>
+ModuleListImpl::clone(const std::optional<Device> &device) const {
+  auto copy = std::make_shared<ModuleListImpl>();
+  copy->train(is_training());
+  for (const auto &module : modules_)
+    copy->push_back(module->clone(device));
+  return copy;
+}
+
 void ModuleListImpl::insert(size_t index, std::shared_ptr<Module> module) {
   KILN_CHECK(index <= size(), "Index out of range");
   // Children are named by position: re-register them in the new order.

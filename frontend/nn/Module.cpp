@@ -5,27 +5,43 @@
 #include "kiln/autograd/Function.h"
 #include "kiln/autograd/GradMode.h"
 
+#include <cxxabi.h>
 #include <sstream>
 
 namespace kiln::nn {
 
 const std::string &Module::name() const {
   if (name_.empty()) {
-    name_ = autograd::detail::demangledFunctionName(typeid(*this).name());
-    const std::string suffix = "Impl";
-    if (name_.size() > suffix.size() &&
-        name_.compare(name_.size() - suffix.size(), suffix.size(), suffix) == 0)
-      name_.resize(name_.size() - suffix.size());
+    int status = 0;
+    const char *mangled = typeid(*this).name();
+    std::unique_ptr<char, void (*)(void *)> demangled(
+        abi::__cxa_demangle(mangled, nullptr, nullptr, &status), std::free);
+    name_ = status == 0 ? demangled.get() : mangled;
   }
   return name_;
+}
+
+std::string detail_reprName(const Module &module) {
+  if (module.nameGiven_)
+    return module.name_;
+  std::string name =
+      autograd::detail::demangledFunctionName(typeid(module).name());
+  const std::string suffix = "Impl";
+  if (name.size() > suffix.size() &&
+      name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    name.resize(name.size() - suffix.size());
+  return name;
 }
 
 OrderedDict<std::string, Tensor>
 Module::namedTensors(OrderedDict<std::string, Tensor> Module::*own,
                      bool recurse) const {
   OrderedDict<std::string, Tensor> out;
+  // Undefined tensors (a Linear without bias) are registered but, as in
+  // libtorch, not listed.
   for (auto &t : this->*own)
-    out.insert(t.key(), t.value());
+    if (t.value().defined())
+      out.insert(t.key(), t.value());
   if (recurse)
     for (auto &child : children_)
       for (auto &t : child.value()->namedTensors(own, true))
@@ -88,7 +104,7 @@ std::shared_ptr<Module> Module::shared_from_this_checked() const {
              "It looks like you attempted to retrieve your top-level module "
              "as a shared_ptr, but it is not stored in a shared_ptr. "
              "Use std::make_shared<",
-             name(),
+             detail_reprName(*this),
              "> instead of creating your module on the stack, or "
              "alternatively do not try to access your top-level module at "
              "all by passing /*include_self=*/false to modules() or "
@@ -111,11 +127,38 @@ void Module::apply(const std::function<void(const std::string &, Module &)> &fn,
                                  : name_prefix + "." + child.key());
 }
 
+void Module::apply(const std::function<void(const Module &)> &fn) const {
+  fn(*this);
+  for (auto &child : children_)
+    static_cast<const Module &>(*child.value()).apply(fn);
+}
+
 void Module::apply(
-    const std::function<void(const std::shared_ptr<Module> &)> &fn) {
+    const std::function<void(const std::string &, const Module &)> &fn,
+    const std::string &name_prefix) const {
+  fn(name_prefix, *this);
+  for (auto &child : children_)
+    static_cast<const Module &>(*child.value())
+        .apply(fn, name_prefix.empty() ? child.key()
+                                       : name_prefix + "." + child.key());
+}
+
+void Module::apply(
+    const std::function<void(const std::shared_ptr<Module> &)> &fn) const {
   fn(shared_from_this_checked());
   for (auto &child : children_)
     child.value()->apply(fn);
+}
+
+void Module::apply(
+    const std::function<void(const std::string &,
+                             const std::shared_ptr<Module> &)> &fn,
+    const std::string &name_prefix) const {
+  fn(name_prefix, shared_from_this_checked());
+  for (auto &child : children_)
+    child.value()->apply(fn, name_prefix.empty()
+                                 ? child.key()
+                                 : name_prefix + "." + child.key());
 }
 
 void Module::to(ScalarType dtype, bool non_blocking) {
@@ -147,15 +190,17 @@ void Module::to(Device device, ScalarType dtype, bool non_blocking) {
 }
 
 std::shared_ptr<Module> Module::clone(const std::optional<Device> &) const {
-  KILN_CHECK(false, "clone() has not been implemented for ", name(),
-             ". Subclass kiln::nn::Cloneable<", name(),
+  KILN_CHECK(false, "clone() has not been implemented for ",
+             detail_reprName(*this), ". Subclass kiln::nn::Cloneable<",
+             detail_reprName(*this),
              "> instead of kiln::nn::Module to inherit the ability to clone.");
   return nullptr;
 }
 
 void Module::clone_(Module &, const std::optional<Device> &) {
-  KILN_CHECK(false, "clone() has not been implemented for ", name(),
-             ". Subclass kiln::nn::Cloneable<", name(),
+  KILN_CHECK(false, "clone() has not been implemented for ",
+             detail_reprName(*this), ". Subclass kiln::nn::Cloneable<",
+             detail_reprName(*this),
              "> instead of kiln::nn::Module to inherit the ability to clone.");
 }
 
@@ -182,7 +227,7 @@ bool Module::is_training() const {
             return m && m->isTraining_ == now;
           };
         },
-        "the training flag of a " + name() + " module (" +
+        "the training flag of a " + detail_reprName(*this) + " module (" +
             (now ? "train()" : "eval()") + ")");
   }
   return isTraining_;
@@ -228,7 +273,9 @@ void Module::addChild(std::string name, std::shared_ptr<Module> child) {
   children_.insert(std::move(name), std::move(child));
 }
 
-void Module::pretty_print(std::ostream &os) const { os << name() << "()"; }
+void Module::pretty_print(std::ostream &os) const {
+  os << detail_reprName(*this) << "()";
+}
 
 namespace {
 void printNested(std::ostream &os, const Module &m) {
@@ -237,7 +284,7 @@ void printNested(std::ostream &os, const Module &m) {
     m.pretty_print(os);
     return;
   }
-  os << m.name() << "(\n";
+  os << detail_reprName(m) << "(\n";
   for (auto &child : children) {
     std::ostringstream inner;
     printNested(inner, *child.value());

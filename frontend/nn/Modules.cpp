@@ -10,10 +10,16 @@ namespace kiln::nn {
 LinearImpl::LinearImpl(const LinearOptions &options) : options(options) {
   KILN_CHECK(options.in_features() >= 0 && options.out_features() >= 0,
              "Linear: in_features and out_features must be non-negative");
+  reset();
+}
+
+void LinearImpl::reset() {
   weight = register_parameter(
       "weight", empty({options.out_features(), options.in_features()}));
   if (options.bias())
     bias = register_parameter("bias", empty({options.out_features()}));
+  else
+    bias = Tensor();
   reset_parameters();
 }
 
@@ -60,6 +66,37 @@ Tensor MSELossImpl::forward(const Tensor &input, const Tensor &target) {
 Tensor CrossEntropyLossImpl::forward(const Tensor &input,
                                      const Tensor &target) {
   return functional::cross_entropy(input, target, options.reduction());
+}
+
+SequentialImpl::SequentialImpl(
+    std::initializer_list<NamedAnyModule> named_modules) {
+  for (const NamedAnyModule &m : named_modules)
+    push_back(m.name(), m.module());
+}
+
+SequentialImpl::SequentialImpl(
+    OrderedDict<std::string, AnyModule> &&ordered_dict) {
+  for (auto &item : ordered_dict)
+    push_back(item.key(), std::move(item.value()));
+}
+
+std::shared_ptr<Module>
+SequentialImpl::clone(const std::optional<Device> &device) const {
+  auto copy = std::make_shared<SequentialImpl>();
+  copy->train(is_training());
+  auto names = named_children().keys();
+  for (size_t i = 0; i < modules_.size(); ++i)
+    copy->push_back(names[i], modules_[i].clone(device));
+  return copy;
+}
+
+void SequentialImpl::clone_(Module &other,
+                            const std::optional<Device> &device) {
+  auto copy = std::dynamic_pointer_cast<SequentialImpl>(other.clone(device));
+  KILN_CHECK(copy != nullptr,
+             "Attempted to clone submodule, but it is of a different type "
+             "than the submodule it was to be cloned into");
+  static_cast<SequentialImpl &>(*this) = *copy;
 }
 
 void SequentialImpl::push_back(AnyModule module) {

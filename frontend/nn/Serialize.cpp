@@ -116,8 +116,8 @@ void load(nn::Module &module, const std::string &path) {
     if (!state.contains(item.key()))
       unexpected.push_back(item.key());
   if (!missing.empty() || !unexpected.empty() || !mismatches.empty()) {
-    std::string msg = "Error(s) in loading state_dict for " + module.name() +
-                      " from '" + path + "':";
+    std::string msg = "Error(s) in loading state_dict for " +
+                      detail_reprName(module) + " from '" + path + "':";
     if (!missing.empty())
       msg += "\n\tMissing key(s) in state_dict: " + keyList(missing) + ". ";
     if (!unexpected.empty())

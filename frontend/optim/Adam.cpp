@@ -21,6 +21,28 @@ void checkOptions(const AdamOptions &o) {
 }
 } // namespace
 
+void AdamOptions::inherit_unset_from(const OptimizerOptions &defaults) {
+  const auto *d = dynamic_cast<const AdamOptions *>(&defaults);
+  if (!d)
+    return;
+  auto unset = [this](int bit) { return !(explicitOptions_ & (1u << bit)); };
+  if (unset(0))
+    lr_ = d->lr_;
+  if (unset(1))
+    betas_ = d->betas_;
+  if (unset(2))
+    eps_ = d->eps_;
+  if (unset(3))
+    weight_decay_ = d->weight_decay_;
+  if (unset(4))
+    amsgrad_ = d->amsgrad_;
+}
+
+bool operator==(const AdamOptions &a, const AdamOptions &b) {
+  return a.lr() == b.lr() && a.betas() == b.betas() && a.eps() == b.eps() &&
+         a.weight_decay() == b.weight_decay() && a.amsgrad() == b.amsgrad();
+}
+
 Adam::Adam(std::vector<Tensor> params, const AdamOptions &options)
     : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)},
            options) {}

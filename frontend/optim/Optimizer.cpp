@@ -15,10 +15,57 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups,
     add_param_group(g);
 }
 
+std::unique_ptr<OptimizerOptions> OptimizerOptions::clone() const {
+  KILN_CHECK(false, "clone() has not been implemented for "
+                    "kiln::optim::OptimizerOptions. Subclass "
+                    "kiln::optim::OptimizerCloneableOptions<YourOptimizer"
+                    "Options> instead of kiln::optim::OptimizerOptions to "
+                    "inherit the ability to clone.");
+  return nullptr;
+}
+
+double OptimizerOptions::get_lr() const {
+  KILN_CHECK(false, "double get_lr() has not been overridden and implemented "
+                    "in subclass of kiln::optim::OptimizerOptions, you must "
+                    "override it in your subclass of "
+                    "kiln::optim::OptimizerOptions.");
+  return 0;
+}
+
+void OptimizerOptions::set_lr(double) {
+  KILN_CHECK(false, "double set_lr() has not been overridden and implemented "
+                    "in subclass of kiln::optim::OptimizerOptions, you must "
+                    "override it in your subclass of "
+                    "kiln::optim::OptimizerOptions.");
+}
+
+Optimizer::Optimizer(std::vector<Tensor> parameters,
+                     std::unique_ptr<OptimizerOptions> defaults)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(
+                    std::move(parameters))},
+                std::move(defaults)) {}
+
+void Optimizer::add_parameters(const std::vector<Tensor> &parameters) {
+  if (groups_.empty()) {
+    add_param_group(OptimizerParamGroup(parameters));
+    return;
+  }
+  for (const Tensor &p : parameters) {
+    KILN_CHECK(p.defined(), "optimizer got an undefined parameter");
+    KILN_CHECK(p.is_leaf(), "can't optimize a non-leaf Tensor");
+    for (const Tensor &q : this->parameters())
+      KILN_CHECK(!p.is_same(q), "some parameters appear in more than one "
+                                "parameter group");
+    groups_[0].params().push_back(p);
+  }
+}
+
 void Optimizer::add_param_group(const OptimizerParamGroup &group) {
   OptimizerParamGroup g(group);
   if (!g.has_options())
     g.set_options(defaults_->clone());
+  else
+    g.options().inherit_unset_from(*defaults_);
   for (const Tensor &p : g.params()) {
     KILN_CHECK(p.defined(), "optimizer got an undefined parameter");
     KILN_CHECK(p.is_leaf(), "can't optimize a non-leaf Tensor");

@@ -18,6 +18,29 @@ void checkOptions(const SGDOptions &o) {
 }
 } // namespace
 
+void SGDOptions::inherit_unset_from(const OptimizerOptions &defaults) {
+  const auto *d = dynamic_cast<const SGDOptions *>(&defaults);
+  if (!d)
+    return;
+  auto unset = [this](int bit) { return !(explicitOptions_ & (1u << bit)); };
+  if (unset(0))
+    lr_ = d->lr_;
+  if (unset(1))
+    momentum_ = d->momentum_;
+  if (unset(2))
+    dampening_ = d->dampening_;
+  if (unset(3))
+    weight_decay_ = d->weight_decay_;
+  if (unset(4))
+    nesterov_ = d->nesterov_;
+}
+
+bool operator==(const SGDOptions &a, const SGDOptions &b) {
+  return a.lr() == b.lr() && a.momentum() == b.momentum() &&
+         a.dampening() == b.dampening() &&
+         a.weight_decay() == b.weight_decay() && a.nesterov() == b.nesterov();
+}
+
 SGD::SGD(std::vector<Tensor> params, const SGDOptions &options)
     : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)},
           options) {}

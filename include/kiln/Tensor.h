@@ -16,6 +16,7 @@
 #include "kiln/TensorOptions.h"
 #include "kiln/ops/Elementwise.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -90,6 +91,7 @@ public:
   ScalarType dtype() const { return impl().dtype; }
   ScalarType scalar_type() const { return impl().dtype; }
   Device device() const { return Device(kCPU); }
+  Layout layout() const { return kStrided; }
   TensorOptions options() const;
   bool is_contiguous() const;
   bool is_floating_point() const { return isFloatingType(dtype()); }
@@ -176,7 +178,12 @@ public:
   Tensor contiguous() const;
   Tensor contiguous(MemoryFormat memory_format) const;
   Tensor to(ScalarType t, bool non_blocking = false, bool copy = false) const;
-  Tensor to(const TensorOptions &options) const;
+  /// Throws if `options` sets requires_grad to true (libtorch's rule).
+  Tensor to(const TensorOptions &options, bool non_blocking = false,
+            bool copy = false) const;
+  /// This tensor with `other`'s dtype and device.
+  Tensor to(const Tensor &other, bool non_blocking = false,
+            bool copy = false) const;
   Tensor to(Device device) const;
   Tensor to(DeviceType device) const { return to(Device(device)); }
   Tensor to(Device device, ScalarType t, bool non_blocking = false,
@@ -212,10 +219,12 @@ public:
   /// `x.index({Slice(), 0})`, `x.index({mask})`.
   Tensor index(ArrayRef<indexing::TensorIndex> indices) const;
   /// `x.index_put_({mask}, 0)`: PyTorch's `x[mask] = 0`.
+  /// With `accumulate`, values at repeated indices add up (libtorch's
+  /// `index_put_(indices, values, accumulate=true)`).
   const Tensor &index_put_(ArrayRef<indexing::TensorIndex> indices,
-                           const Tensor &value) const;
+                           const Tensor &value, bool accumulate = false) const;
   const Tensor &index_put_(ArrayRef<indexing::TensorIndex> indices,
-                           const Scalar &value) const;
+                           const Scalar &value, bool accumulate = false) const;
 
   // --- Linear algebra -----------------------------------------------------
   Tensor mm(const Tensor &other) const;
@@ -243,6 +252,27 @@ public:
   Tensor norm(const Scalar &p, IntArrayRef dims, bool keepdim = false) const;
   Tensor all() const;
   Tensor any() const;
+  /// Variance over all elements (Bessel-corrected unless `unbiased` is
+  /// false). `x.var(0)` is the variance along dim 0, as in libtorch.
+  Tensor var(bool unbiased = true) const;
+  Tensor var(IntArrayRef dims, bool unbiased = true,
+             bool keepdim = false) const;
+  template <class I,
+            std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>,
+                             int> = 0>
+  Tensor var(I dim, bool unbiased = true, bool keepdim = false) const {
+    return var(IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+  }
+  /// Standard deviation: sqrt of var.
+  Tensor std(bool unbiased = true) const;
+  Tensor std(IntArrayRef dims, bool unbiased = true,
+             bool keepdim = false) const;
+  template <class I,
+            std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>,
+                             int> = 0>
+  Tensor std(I dim, bool unbiased = true, bool keepdim = false) const {
+    return std(IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+  }
 
   // --- Elementwise --------------------------------------------------------
   Tensor add(const Tensor &other, const Scalar &alpha = 1) const;
@@ -418,6 +448,42 @@ Tensor min(const Tensor &a);
 Tensor argmax(const Tensor &a, std::optional<int64_t> dim = std::nullopt,
               bool keepdim = false);
 Tensor norm(const Tensor &a, const Scalar &p = 2);
+Tensor var(const Tensor &a, bool unbiased = true);
+Tensor var(const Tensor &a, IntArrayRef dims, bool unbiased = true,
+           bool keepdim = false);
+Tensor std(const Tensor &a, bool unbiased = true);
+Tensor std(const Tensor &a, IntArrayRef dims, bool unbiased = true,
+           bool keepdim = false);
+/// (var, mean) and (std, mean) in one call.
+std::tuple<Tensor, Tensor> var_mean(const Tensor &a, bool unbiased = true);
+std::tuple<Tensor, Tensor> var_mean(const Tensor &a, IntArrayRef dims,
+                                    bool unbiased = true, bool keepdim = false);
+std::tuple<Tensor, Tensor> std_mean(const Tensor &a, bool unbiased = true);
+std::tuple<Tensor, Tensor> std_mean(const Tensor &a, IntArrayRef dims,
+                                    bool unbiased = true, bool keepdim = false);
+/// `var(x, 0)` and friends reduce along dim 0 (not `unbiased = false`).
+template <class I>
+using IfDimIndex =
+    std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int>;
+template <class I, IfDimIndex<I> = 0>
+Tensor var(const Tensor &a, I dim, bool unbiased = true, bool keepdim = false) {
+  return var(a, IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+}
+template <class I, IfDimIndex<I> = 0>
+Tensor std(const Tensor &a, I dim, bool unbiased = true, bool keepdim = false) {
+  return std(a, IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+}
+template <class I, IfDimIndex<I> = 0>
+std::tuple<Tensor, Tensor>
+var_mean(const Tensor &a, I dim, bool unbiased = true, bool keepdim = false) {
+  return var_mean(a, IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+}
+template <class I, IfDimIndex<I> = 0>
+std::tuple<Tensor, Tensor>
+std_mean(const Tensor &a, I dim, bool unbiased = true, bool keepdim = false) {
+  return std_mean(a, IntArrayRef{static_cast<int64_t>(dim)}, unbiased, keepdim);
+}
+Tensor clone(const Tensor &a);
 Tensor where(const Tensor &cond, const Tensor &a, const Tensor &b);
 Tensor where(const Tensor &cond, const Tensor &a, const Scalar &b);
 Tensor where(const Tensor &cond, const Scalar &a, const Tensor &b);
@@ -464,6 +530,14 @@ Tensor rand_like(const Tensor &t, const TensorOptions &options = {});
 Tensor from_blob(void *data, IntArrayRef sizes,
                  const TensorOptions &options = {});
 Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
+                 const TensorOptions &options = {});
+/// As above; `deleter(data)` runs when the last tensor using the memory
+/// is gone.
+Tensor from_blob(void *data, IntArrayRef sizes,
+                 const std::function<void(void *)> &deleter,
+                 const TensorOptions &options = {});
+Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
+                 const std::function<void(void *)> &deleter,
                  const TensorOptions &options = {});
 /// A 0-dim tensor holding `s`, flagged as a wrapped number for promotion.
 Tensor scalar_tensor(const Scalar &s, const TensorOptions &options = {});

@@ -386,3 +386,73 @@ TEST(CustomFunction, NeedsInputGradAndErrors) {
   w.sum().backward();
   EXPECT_TRUE(isTensor(z.grad(), {1}, {5}));
 }
+
+namespace {
+// Records which inputs backward was asked for; arguments mix tensors and
+// a non-tensor scale, as libtorch allows.
+struct ScaledSum : public autograd::Function<ScaledSum> {
+  static Tensor forward(AutogradContext *ctx, Tensor a, double scale,
+                        Tensor b) {
+    ctx->saved_data["scale"] = scale;
+    return (a + b) * scale;
+  }
+  static variable_list backward(AutogradContext *ctx, variable_list g) {
+    double scale = ctx->saved_data["scale"].toDouble();
+    asked().push_back({ctx->needs_input_grad(0), ctx->needs_input_grad(1)});
+    // One gradient per argument, undefined for the double.
+    return {ctx->needs_input_grad(0) ? g[0] * scale : Tensor(), Tensor(),
+            ctx->needs_input_grad(1) ? g[0] * scale : Tensor()};
+  }
+  static std::vector<std::pair<bool, bool>> &asked() {
+    static std::vector<std::pair<bool, bool>> v;
+    return v;
+  }
+};
+
+struct SumList : public autograd::Function<SumList> {
+  static Tensor forward(AutogradContext *, TensorList ts) {
+    return ts[0] * 2 + ts[1];
+  }
+  static variable_list backward(AutogradContext *, variable_list g) {
+    return {g[0] * 2, g[0]};
+  }
+};
+
+struct NeverRuns : public autograd::Function<NeverRuns> {
+  static Tensor forward(AutogradContext *, Tensor t) { return t * 1; }
+  static variable_list backward(AutogradContext *, variable_list g) {
+    ADD_FAILURE() << "grad() ran a node that leads to none of its inputs";
+    return g;
+  }
+};
+} // namespace
+
+TEST(CustomFunction, GradientsPerArgumentAndNeedsInputGradPerCall) {
+  Tensor a = tensor({1., 2.}, requires_grad());
+  Tensor b = tensor({5., -1.}, requires_grad());
+  ScaledSum::asked().clear();
+  Tensor out = ScaledSum::apply(a, 3.0, b);
+  auto onlyB = autograd::grad({out.sum()}, {b}, {}, true);
+  EXPECT_TRUE(isTensor(onlyB[0], {2}, {3, 3}));
+  ASSERT_EQ(ScaledSum::asked().size(), 1u);
+  EXPECT_EQ(ScaledSum::asked()[0], std::make_pair(false, true));
+  out.sum().backward();
+  EXPECT_EQ(ScaledSum::asked()[1], std::make_pair(true, true));
+  EXPECT_TRUE(isTensor(a.grad(), {2}, {3, 3}));
+
+  Tensor c = tensor({4.}, requires_grad()), d = tensor({-2.}, requires_grad());
+  variable_list both = {c, d};
+  SumList::apply(TensorList(both)).sum().backward();
+  EXPECT_TRUE(isTensor(c.grad(), {1}, {2}));
+  EXPECT_TRUE(isTensor(d.grad(), {1}, {1}));
+}
+
+TEST(Autograd, GradRunsOnlyWhatLeadsToItsInputs) {
+  Tensor x = tensor({2.}, requires_grad()), y = tensor({7.}, requires_grad());
+  Tensor viaX = NeverRuns::apply(x * 3);
+  Tensor out = viaX + y * y;
+  auto g = autograd::grad({out}, {y});
+  EXPECT_TRUE(isTensor(g[0], {1}, {14}));
+  EXPECT_TRUE(throwsWith([&] { autograd::grad({out}, {}); },
+                         "grad requires non-empty inputs."));
+}

@@ -264,3 +264,117 @@ TEST(Serialize, TruncatedFileIsRejected) {
 }
 
 } // namespace
+
+namespace parity {
+struct Leaf : nn::Module {};
+struct GivenName : nn::Module {
+  GivenName() : nn::Module("Custom") {}
+};
+struct CountsImpl : nn::Cloneable<CountsImpl> {
+  CountsImpl(double v) : start(v) { reset(); }
+  void reset() override { value = register_buffer("value", tensor({start})); }
+  Tensor forward(const Tensor &x) { return x * value; }
+  double start;
+  Tensor value;
+};
+KILN_MODULE(Counts);
+} // namespace parity
+
+TEST(Module, NameIsTheDemangledClassName) {
+  EXPECT_EQ(parity::Leaf().name(), "parity::Leaf");
+  EXPECT_EQ(parity::GivenName().name(), "Custom");
+  EXPECT_EQ(nn::Linear(2, 2)->name(), "kiln::nn::LinearImpl");
+  // The Python-style repr keeps the short class name.
+  EXPECT_EQ(repr(*nn::Linear(2, 2)),
+            "Linear(in_features=2, out_features=2, bias=True)");
+}
+
+TEST(Module, UndefinedParametersAreNotListed) {
+  struct M : nn::Module {
+    M() {
+      register_parameter("absent", Tensor(), false);
+      register_parameter("w", full({3}, 1.5));
+      register_buffer("none", Tensor());
+    }
+  };
+  M m;
+  EXPECT_EQ(m.named_parameters().keys(), std::vector<std::string>{"w"});
+  EXPECT_TRUE(m.buffers().empty());
+  nn::Linear noBias(nn::LinearOptions(3, 2).bias(false));
+  EXPECT_EQ(noBias->parameters().size(), 1u);
+  noBias->to(kDouble);
+  EXPECT_EQ(noBias->weight.dtype(), kDouble);
+  EXPECT_FALSE(noBias->bias.defined());
+}
+
+TEST(Module, ConstAndNamedPointerApply) {
+  auto outer = std::make_shared<nn::SequentialImpl>(nn::Linear(2, 3),
+                                                    nn::Sequential(nn::ReLU()));
+  std::vector<std::string> names;
+  std::shared_ptr<const nn::SequentialImpl> constOuter = outer;
+  constOuter->apply([&](const std::string &name,
+                        const nn::Module &) { names.push_back(name); },
+                    "net");
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"net", "net.0", "net.1", "net.1.0"}));
+  std::vector<nn::Module *> seen;
+  outer->apply([&](const std::string &, const std::shared_ptr<nn::Module> &m) {
+    seen.push_back(m.get());
+  });
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], outer.get());
+}
+
+TEST(Module, BuiltinModulesAreCloneable) {
+  manual_seed(3);
+  nn::Linear lin(3, 2);
+  auto copy = std::dynamic_pointer_cast<nn::LinearImpl>(lin->clone());
+  ASSERT_NE(copy, nullptr);
+  EXPECT_FALSE(copy->weight.is_same(lin->weight));
+  EXPECT_TRUE(copy->weight.equal(lin->weight));
+  EXPECT_TRUE(copy->named_parameters()["bias"].is_same(copy->bias));
+  {
+    NoGradGuard noGrad;
+    lin->weight.fill_(0.25);
+  }
+  EXPECT_FALSE(copy->weight.equal(lin->weight));
+  for (auto m : {nn::ReLU()->clone(), nn::Tanh()->clone(),
+                 nn::Dropout(0.3)->clone(), nn::MSELoss()->clone()})
+    EXPECT_NE(m, nullptr);
+  auto drop =
+      std::dynamic_pointer_cast<nn::DropoutImpl>(nn::Dropout(0.3)->clone());
+  EXPECT_DOUBLE_EQ(drop->options.p(), 0.3);
+}
+
+TEST(Sequential, NamedConstructionPushBackAndClone) {
+  nn::Sequential seq({{"fc", nn::Linear(2, 2)},
+                      {"scale", parity::Counts(3.0)},
+                      {"act", nn::Functional(kiln::relu)}});
+  EXPECT_EQ(seq->named_children().keys(),
+            (std::vector<std::string>{"fc", "scale", "act"}));
+  seq->push_back("last", parity::Counts(-1.0));
+  seq->push_back(nn::Tanh());
+  EXPECT_EQ(seq->named_children()[3].key(), "last");
+  EXPECT_EQ(seq->named_children()[4].key(), "4");
+  nn::Sequential fromDict(
+      nn::modules_ordered_dict({{"a", nn::ReLU()}, {"b", nn::Sigmoid()}}));
+  EXPECT_EQ(fromDict->named_children().keys(),
+            (std::vector<std::string>{"a", "b"}));
+
+  nn::Sequential copy =
+      std::dynamic_pointer_cast<nn::SequentialImpl>(seq->clone());
+  ASSERT_EQ(copy->size(), seq->size());
+  EXPECT_EQ(copy->named_children().keys(), seq->named_children().keys());
+  for (size_t i = 0; i < seq->size(); ++i)
+    EXPECT_NE(copy[i].get(), seq[i].get());
+  Tensor x = tensor({{0.5f, -2.0f}});
+  EXPECT_TRUE(copy->forward(x).allclose(seq->forward(x)));
+  // Deep: changing the original's buffer leaves the copy alone.
+  seq->ptr<parity::CountsImpl>(1)->value.fill_(10.0);
+  EXPECT_FLOAT_EQ(copy->ptr<parity::CountsImpl>(1)->value.item<float>(), 3.0f);
+
+  nn::ModuleList list(nn::Linear(1, 1), nn::ReLU());
+  auto listCopy = std::dynamic_pointer_cast<nn::ModuleListImpl>(list->clone());
+  ASSERT_EQ(listCopy->size(), 2u);
+  EXPECT_FALSE(listCopy->parameters()[0].is_same(list->parameters()[0]));
+}

@@ -164,3 +164,94 @@ TEST(Optim, ParamGroupsKeepTheirOwnOptions) {
 }
 
 } // namespace
+
+TEST(OptimizerApi, GroupsInheritTheOptionsTheyDoNotSet) {
+  Tensor a = ones({2}, requires_grad()), b = ones({3}, requires_grad());
+  std::vector<optim::OptimizerParamGroup> groups;
+  groups.emplace_back(std::vector<Tensor>{a},
+                      std::make_unique<optim::AdamOptions>(
+                          optim::AdamOptions().weight_decay(0.3)));
+  groups.emplace_back(
+      std::vector<Tensor>{b},
+      std::make_unique<optim::AdamOptions>(optim::AdamOptions(0.7)));
+  optim::Adam adam(groups, optim::AdamOptions(0.05).eps(1e-4).amsgrad(true));
+  auto &g0 =
+      static_cast<optim::AdamOptions &>(adam.param_groups()[0].options());
+  auto &g1 =
+      static_cast<optim::AdamOptions &>(adam.param_groups()[1].options());
+  EXPECT_DOUBLE_EQ(g0.lr(), 0.05);
+  EXPECT_DOUBLE_EQ(g0.weight_decay(), 0.3);
+  EXPECT_DOUBLE_EQ(g0.eps(), 1e-4);
+  EXPECT_TRUE(g0.amsgrad());
+  EXPECT_DOUBLE_EQ(g1.lr(), 0.7);
+  EXPECT_DOUBLE_EQ(g1.weight_decay(), 0.0);
+
+  std::vector<optim::OptimizerParamGroup> sgdGroups;
+  sgdGroups.emplace_back(std::vector<Tensor>{a},
+                         std::make_unique<optim::SGDOptions>(
+                             optim::SGDOptions(0.2).nesterov(false)));
+  optim::SGD sgd(sgdGroups, optim::SGDOptions(0.01).momentum(0.8));
+  auto &s0 = static_cast<optim::SGDOptions &>(sgd.param_groups()[0].options());
+  EXPECT_DOUBLE_EQ(s0.lr(), 0.2);
+  EXPECT_DOUBLE_EQ(s0.momentum(), 0.8);
+  EXPECT_TRUE(optim::SGDOptions(0.3).momentum(0.1) ==
+              optim::SGDOptions(0.3).momentum(0.1));
+  EXPECT_FALSE(optim::AdamOptions(0.3) == optim::AdamOptions(0.4));
+}
+
+namespace {
+template <class Fn> bool throwsAny(Fn &&fn) {
+  try {
+    fn();
+  } catch (const Error &) {
+    return true;
+  }
+  return false;
+}
+
+struct HalfStepOptions : optim::OptimizerCloneableOptions<HalfStepOptions> {
+  HalfStepOptions(double lr = 0.5) : lr_(lr) {}
+  KILN_ARG(double, lr);
+};
+/// p -= lr * grad, through the base class's generic interface.
+struct HalfStep : optim::Optimizer {
+  HalfStep(std::vector<Tensor> params, const HalfStepOptions &o = {})
+      : Optimizer(std::move(params), std::make_unique<HalfStepOptions>(o)) {}
+  Tensor step(optim::LossClosure closure = nullptr) override {
+    Tensor loss = runClosure(closure);
+    NoGradGuard noGrad;
+    for (auto &g : param_groups())
+      for (auto &p : g.params())
+        if (p.grad().defined())
+          p.sub_(p.grad() * static_cast<HalfStepOptions &>(g.options()).lr());
+    return loss;
+  }
+};
+} // namespace
+
+TEST(OptimizerApi, CustomOptimizerAndOldInterface) {
+  Tensor p = full({2}, 4.0, requires_grad());
+  Tensor q = full({1}, -1.0, requires_grad());
+  HalfStep opt({p});
+  EXPECT_EQ(opt.size(), 1u);
+  opt.add_parameters({q});
+  EXPECT_EQ(opt.size(), 2u);
+  EXPECT_EQ(opt.param_groups().size(), 1u);
+  EXPECT_TRUE(throwsAny([&] { opt.add_parameters({p}); }));
+  // Options that do not override get_lr say so.
+  EXPECT_TRUE(throwsAny([&] { opt.defaults().get_lr(); }));
+  Tensor loss = opt.step([&] {
+    opt.zero_grad();
+    Tensor l = (p * p).sum() + (q * 3).sum();
+    l.backward();
+    return l;
+  });
+  EXPECT_DOUBLE_EQ(loss.item<double>(), 32.0 - 3.0);
+  EXPECT_TRUE(p.allclose(full({2}, 0.0)));  // 4 - 0.5 * 8
+  EXPECT_TRUE(q.allclose(full({1}, -2.5))); // -1 - 0.5 * 3
+  const HalfStep &constOpt = opt;
+  EXPECT_TRUE(constOpt.state().empty());
+  // A group added without options has none until given some.
+  opt.param_groups().emplace_back(std::vector<Tensor>{});
+  EXPECT_TRUE(throwsAny([&] { opt.param_groups()[1].options(); }));
+}

@@ -70,9 +70,12 @@ public:
   /// history (libtorch's rebase).
   void mark_dirty(const variable_list &inputs);
   void set_materialize_grads(bool value) { materializeGrads_ = value; }
-  /// Whether input `i` (counting tensor inputs) needs a gradient.
+  /// Whether input `i` (counting tensor inputs) needs a gradient in the
+  /// running backward.
   bool needs_input_grad(size_t i) const {
-    return i < needsInputGrad_.size() && needsInputGrad_[i];
+    const std::vector<bool> &needs =
+        taskNeedsInputGrad_.empty() ? needsInputGrad_ : taskNeedsInputGrad_;
+    return i < needs.size() && needs[i];
   }
 
   std::unordered_map<std::string, IValue> saved_data;
@@ -89,6 +92,11 @@ public:
   std::vector<std::shared_ptr<TensorImpl>> dirty_;
   bool isDirty(const Tensor &t) const;
   std::vector<bool> needsInputGrad_;
+  /// needsInputGrad_ narrowed to the running backward (set by CppNode).
+  std::vector<bool> taskNeedsInputGrad_;
+  /// Per argument of apply() (a tensor list counting one per tensor):
+  /// whether it is a tensor; backward returns one gradient per argument.
+  std::vector<bool> isVariableInput_;
   bool materializeGrads_ = true;
 };
 
@@ -107,16 +115,30 @@ public:
 };
 
 namespace detail {
-/// Collects the Tensor arguments of apply(), in order.
-inline void collectTensors(variable_list &) {}
+/// Collects the Tensor arguments of apply(), in order, and whether each
+/// argument is a tensor.
+inline void collectTensors(variable_list &, std::vector<bool> &) {}
 template <class A, class... Rest>
-void collectTensors(variable_list &out, const A &a, const Rest &...rest) {
-  if constexpr (std::is_same_v<std::decay_t<A>, Tensor>)
+void collectTensors(variable_list &out, std::vector<bool> &isVariable,
+                    const A &a, const Rest &...rest) {
+  using D = std::decay_t<A>;
+  if constexpr (std::is_same_v<D, Tensor>) {
     out.push_back(a);
-  else if constexpr (std::is_same_v<std::decay_t<A>, variable_list>)
+    isVariable.push_back(true);
+  } else if constexpr (std::is_same_v<D, variable_list> ||
+                       std::is_same_v<D, ArrayRef<Tensor>>) {
     out.insert(out.end(), a.begin(), a.end());
-  collectTensors(out, rest...);
+    isVariable.insert(isVariable.end(), a.size(), true);
+  } else {
+    isVariable.push_back(false);
+  }
+  collectTensors(out, isVariable, rest...);
 }
+/// Maps backward's gradients, one per argument of apply(), to the tensor
+/// arguments, with libtorch's checks.
+variable_list gradientsOfTensorArguments(const std::string &name,
+                                         const std::vector<bool> &isVariable,
+                                         variable_list grads);
 /// Makes outputs distinct from inputs so history can be attached to them;
 /// a dirty input stays itself unless it would wrongly keep requires_grad.
 Tensor aliasIfInput(const Tensor &out, const variable_list &inputs,
@@ -136,9 +158,9 @@ void checkBackwardArity(const std::string &name, size_t expected, size_t got);
 template <class T> struct Function {
   template <class... Args> static auto apply(Args &&...args) {
     variable_list inputs;
-    detail::collectTensors(inputs, args...);
     auto node = std::make_shared<CppNode<T>>(
         detail::demangledFunctionName(typeid(T).name()) + "Backward");
+    detail::collectTensors(inputs, node->ctx.isVariableInput_, args...);
     bool needsGrad = anyRequiresGrad(inputs);
     for (const Tensor &in : inputs)
       node->ctx.needsInputGrad_.push_back(needsGrad && in.defined() &&
@@ -198,26 +220,25 @@ template <class T> variable_list CppNode<T>::apply(variable_list &&grads) {
     for (size_t i = 0; i < grads.size(); ++i)
       if (!grads[i].defined())
         grads[i] = zeros(outputSizes[i], outputTypes[i]);
+  ctx.taskNeedsInputGrad_.assign(next_edges().size(), false);
+  for (size_t i = 0; i < next_edges().size(); ++i)
+    ctx.taskNeedsInputGrad_[i] = i < ctx.needsInputGrad_.size() &&
+                                 ctx.needsInputGrad_[i] &&
+                                 taskNeedsEdge(next_edges()[i]);
+  auto run = [this](variable_list g) {
+    return detail::gradientsOfTensorArguments(name(), ctx.isVariableInput_,
+                                              T::backward(&ctx, std::move(g)));
+  };
   variable_list result;
   // While a trace's eager backward runs, the backward of a Function the
   // trace recorded is recorded too, as that Function's gradient.
   trace::Recorder *recorder = trace::paused();
   if (recorder && recorder->isTracedCustomNode(this))
-    result = recorder->customBackward(
-        this, std::move(grads),
-        [this](variable_list g) { return T::backward(&ctx, std::move(g)); });
+    result = recorder->customBackward(this, std::move(grads), run);
   else
-    result = T::backward(&ctx, std::move(grads));
-  // Trailing undefined gradients may be omitted, as in PyTorch.
-  size_t n = next_edges().size();
-  if (result.size() > n) {
-    bool extraDefined = false;
-    for (size_t i = n; i < result.size(); ++i)
-      extraDefined |= result[i].defined();
-    if (!extraDefined)
-      result.resize(n);
-  }
-  detail::checkBackwardArity(name(), n, result.size());
+    result = run(std::move(grads));
+  ctx.taskNeedsInputGrad_.clear();
+  detail::checkBackwardArity(name(), next_edges().size(), result.size());
   return result;
 }
 

@@ -137,6 +137,11 @@ std::shared_ptr<FunctionNode> makeNode(const char *name,
                                        const variable_list &inputs,
                                        FunctionNode::Rule rule);
 
+/// Whether the running backward needs the gradient flowing through `edge`
+/// (false for an edge autograd::grad() does not need; libtorch's
+/// task_should_compute_output).
+bool taskNeedsEdge(const Edge &edge);
+
 /// Runs backward from `roots` with the given gradients; see Tensor::backward.
 void runBackward(const variable_list &roots, const variable_list &grads,
                  bool retainGraph);

@@ -59,6 +59,9 @@ public:
   bool is_empty() const noexcept { return modules_.empty(); }
   auto begin() const { return modules_.begin(); }
   auto end() const { return modules_.end(); }
+  /// A deep copy: every module cloned.
+  std::shared_ptr<Module>
+  clone(const std::optional<Device> &device = std::nullopt) const override;
 
 private:
   std::vector<std::shared_ptr<Module>> modules_;
@@ -127,10 +130,11 @@ private:
 KILN_MODULE(ModuleDict);
 
 /// A function as a module: `Sequential(Linear(4, 4), Functional(kiln::relu))`.
-class FunctionalImpl : public Module {
+class FunctionalImpl : public Cloneable<FunctionalImpl> {
 public:
   using Function = std::function<Tensor(Tensor)>;
   explicit FunctionalImpl(Function function);
+  void reset() override {}
   /// Binds trailing arguments: `Functional(kiln::softmax, 1, std::nullopt)`
   /// calls `kiln::softmax(x, 1, std::nullopt)`.
   template <class F, class A, class... Args>

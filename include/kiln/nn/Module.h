@@ -37,10 +37,12 @@ constexpr bool isHolder<T, std::void_t<typename T::ContainedType>> = true;
 class Module : public std::enable_shared_from_this<Module> {
 public:
   Module() = default;
-  explicit Module(std::string name) : name_(std::move(name)) {}
+  explicit Module(std::string name)
+      : name_(std::move(name)), nameGiven_(true) {}
   virtual ~Module() = default;
 
-  /// The class name without namespace or "Impl" suffix ("Linear").
+  /// The name given to the constructor, else the demangled class name
+  /// (libtorch's: "kiln::nn::LinearImpl", "test::MyModule").
   const std::string &name() const;
 
   std::vector<Tensor> parameters(bool recurse = true) const;
@@ -76,7 +78,15 @@ public:
   void apply(const std::function<void(Module &)> &fn);
   void apply(const std::function<void(const std::string &, Module &)> &fn,
              const std::string &name_prefix = std::string());
-  void apply(const std::function<void(const std::shared_ptr<Module> &)> &fn);
+  void apply(const std::function<void(const Module &)> &fn) const;
+  void apply(const std::function<void(const std::string &, const Module &)> &fn,
+             const std::string &name_prefix = std::string()) const;
+  /// The shared_ptr forms need the module to be owned by a shared_ptr.
+  void
+  apply(const std::function<void(const std::shared_ptr<Module> &)> &fn) const;
+  void apply(const std::function<void(const std::string &,
+                                      const std::shared_ptr<Module> &)> &fn,
+             const std::string &name_prefix = std::string()) const;
 
   /// Converts every parameter and buffer, recursively, keeping their
   /// identity (set_data), as libtorch does.
@@ -147,7 +157,9 @@ private:
   namedTensors(OrderedDict<std::string, Tensor> Module::*own,
                bool recurse) const;
 
+  friend std::string detail_reprName(const Module &module);
   mutable std::string name_;
+  bool nameGiven_ = false;
   OrderedDict<std::string, Tensor> parameters_ =
       OrderedDict<std::string, Tensor>("Parameter");
   OrderedDict<std::string, Tensor> buffers_ =
@@ -187,11 +199,13 @@ public:
                "modules as the original module. Did you forget to call "
                "reset() in the cloned module's constructor?");
     for (const auto &p : parameters_)
-      copy->parameters_[p.key()].set_data(device ? p.value().to(*device).clone()
-                                                 : p.value().clone());
+      if (p.value().defined())
+        copy->parameters_[p.key()].set_data(
+            device ? p.value().to(*device).clone() : p.value().clone());
     for (const auto &b : buffers_)
-      copy->buffers_[b.key()].set_data(device ? b.value().to(*device).clone()
-                                              : b.value().clone());
+      if (b.value().defined())
+        copy->buffers_[b.key()].set_data(device ? b.value().to(*device).clone()
+                                                : b.value().clone());
     // The submodules reset() made take our clones' state in place, so
     // that holder members of the copy keep pointing at them.
     for (const auto &c : children_)
@@ -211,6 +225,10 @@ private:
 
 /// Prints the nested repr of Python's nn.Module.
 std::ostream &operator<<(std::ostream &os, const Module &module);
+
+/// The class name as Python's repr shows it: the name given to the
+/// constructor, else the class name without namespaces or "Impl" suffix.
+std::string detail_reprName(const Module &module);
 
 /// Owns a shared `Contained` module; `->`, `*` and `()` reach it.
 template <class Contained> class ModuleHolder {

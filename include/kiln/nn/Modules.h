@@ -19,12 +19,14 @@ struct LinearOptions {
 
 /// y = x W^T + b with PyTorch's initialisation: W and b uniform in
 /// [-1/sqrt(in_features), 1/sqrt(in_features)].
-class LinearImpl : public Module {
+class LinearImpl : public Cloneable<LinearImpl> {
 public:
   LinearImpl(int64_t in_features, int64_t out_features)
       : LinearImpl(LinearOptions(in_features, out_features)) {}
   explicit LinearImpl(const LinearOptions &options);
   Tensor forward(const Tensor &input);
+  /// (Re)creates weight and bias with PyTorch's initialisation.
+  void reset() override;
   void reset_parameters();
   void pretty_print(std::ostream &os) const override;
 
@@ -34,27 +36,31 @@ public:
 };
 KILN_MODULE(Linear);
 
-class ReLUImpl : public Module {
+class ReLUImpl : public Cloneable<ReLUImpl> {
 public:
+  void reset() override {}
   Tensor forward(const Tensor &input) { return input.relu(); }
 };
 KILN_MODULE(ReLU);
 
-class SigmoidImpl : public Module {
+class SigmoidImpl : public Cloneable<SigmoidImpl> {
 public:
+  void reset() override {}
   Tensor forward(const Tensor &input) { return input.sigmoid(); }
 };
 KILN_MODULE(Sigmoid);
 
-class TanhImpl : public Module {
+class TanhImpl : public Cloneable<TanhImpl> {
 public:
+  void reset() override {}
   Tensor forward(const Tensor &input) { return input.tanh(); }
 };
 KILN_MODULE(Tanh);
 
-class DropoutImpl : public Module {
+class DropoutImpl : public Cloneable<DropoutImpl> {
 public:
   explicit DropoutImpl(const DropoutOptions &options = {});
+  void reset() override {}
   explicit DropoutImpl(double p) : DropoutImpl(DropoutOptions(p)) {}
   Tensor forward(const Tensor &input);
   void pretty_print(std::ostream &os) const override;
@@ -62,18 +68,20 @@ public:
 };
 KILN_MODULE(Dropout);
 
-class MSELossImpl : public Module {
+class MSELossImpl : public Cloneable<MSELossImpl> {
 public:
   explicit MSELossImpl(const MSELossOptions &options = {}) : options(options) {}
+  void reset() override {}
   Tensor forward(const Tensor &input, const Tensor &target);
   MSELossOptions options;
 };
 KILN_MODULE(MSELoss);
 
-class CrossEntropyLossImpl : public Module {
+class CrossEntropyLossImpl : public Cloneable<CrossEntropyLossImpl> {
 public:
   explicit CrossEntropyLossImpl(const CrossEntropyLossOptions &options = {})
       : options(options) {}
+  void reset() override {}
   Tensor forward(const Tensor &input, const Tensor &target);
   CrossEntropyLossOptions options;
 };
@@ -87,6 +95,12 @@ public:
   AnyModule() = default;
   template <class M> AnyModule(std::shared_ptr<M> module) : module_(module) {
     forward_ = [m = module.get()](const Tensor &x) { return m->forward(x); };
+    rebind_ = [](std::shared_ptr<Module> copy) {
+      auto typed = std::dynamic_pointer_cast<M>(copy);
+      KILN_CHECK(typed != nullptr, "clone() of a ", copy->name(),
+                 " returned a module of another type");
+      return AnyModule(typed);
+    };
   }
   template <class M>
   AnyModule(const ModuleHolder<M> &holder) : AnyModule(holder.ptr()) {}
@@ -119,11 +133,51 @@ public:
     return *ptr<T>();
   }
   bool is_empty() const noexcept { return module_ == nullptr; }
+  /// A deep copy of the module (its clone()), as an AnyModule.
+  AnyModule clone(std::optional<Device> device = std::nullopt) const {
+    KILN_CHECK(!is_empty(), "Cannot call clone() on an empty AnyModule");
+    return rebind_(module_->clone(device));
+  }
 
 private:
   std::shared_ptr<Module> module_;
   std::function<Tensor(const Tensor &)> forward_;
+  std::function<AnyModule(std::shared_ptr<Module>)> rebind_;
 };
+
+/// A name and an AnyModule: an element of `Sequential({{"fc", Linear(2,
+/// 3)}, ...})`.
+class NamedAnyModule {
+public:
+  template <class M>
+  NamedAnyModule(std::string name, std::shared_ptr<M> module)
+      : name_(std::move(name)), module_(std::move(module)) {}
+  template <class M, std::enable_if_t<std::is_base_of_v<Module, M>, int> = 0>
+  NamedAnyModule(std::string name, M &&module)
+      : name_(std::move(name)), module_(std::forward<M>(module)) {}
+  template <class M>
+  NamedAnyModule(std::string name, const ModuleHolder<M> &holder)
+      : name_(std::move(name)), module_(holder) {}
+  NamedAnyModule(std::string name, AnyModule module)
+      : name_(std::move(name)), module_(std::move(module)) {}
+
+  const std::string &name() const noexcept { return name_; }
+  AnyModule &module() noexcept { return module_; }
+  const AnyModule &module() const noexcept { return module_; }
+
+private:
+  std::string name_;
+  AnyModule module_;
+};
+
+/// libtorch's helper: `Sequential(modules_ordered_dict({{"fc", ...}}))`.
+inline OrderedDict<std::string, AnyModule>
+modules_ordered_dict(std::initializer_list<NamedAnyModule> named_modules) {
+  OrderedDict<std::string, AnyModule> dict("Module");
+  for (const NamedAnyModule &m : named_modules)
+    dict.insert(m.name(), m.module());
+  return dict;
+}
 
 /// Runs its modules in order; children are named "0", "1", ...
 class SequentialImpl : public Module {
@@ -132,8 +186,20 @@ public:
   template <class... Modules> explicit SequentialImpl(Modules &&...modules) {
     (push_back(AnyModule(std::forward<Modules>(modules))), ...);
   }
+  /// Named modules: `Sequential({{"fc", Linear(2, 3)}, {"act", ReLU()}})`.
+  explicit SequentialImpl(std::initializer_list<NamedAnyModule> named_modules);
+  explicit SequentialImpl(OrderedDict<std::string, AnyModule> &&ordered_dict);
   void push_back(AnyModule module);
   void push_back(std::string name, AnyModule module);
+  /// Named module given by value, shared_ptr or holder.
+  template <class M, std::enable_if_t<
+                         !std::is_same_v<std::decay_t<M>, AnyModule>, int> = 0>
+  void push_back(std::string name, M &&module) {
+    push_back(std::move(name), AnyModule(std::forward<M>(module)));
+  }
+  /// A deep copy: every module cloned, under the same names.
+  std::shared_ptr<Module>
+  clone(const std::optional<Device> &device = std::nullopt) const override;
   /// Appends every module of `other` (a Sequential or a container of
   /// modules).
   template <class Container> void extend(const Container &other) {
@@ -164,10 +230,22 @@ public:
   auto begin() const { return modules_.begin(); }
   auto end() const { return modules_.end(); }
 
+protected:
+  void clone_(Module &other, const std::optional<Device> &device) override;
+
 private:
   std::vector<AnyModule> modules_;
 };
-KILN_MODULE(Sequential);
+
+/// The holder of a SequentialImpl; also built from named modules, as
+/// libtorch's.
+class Sequential : public ModuleHolder<SequentialImpl> {
+public:
+  using ModuleHolder<SequentialImpl>::ModuleHolder;
+  Sequential() : ModuleHolder() {}
+  Sequential(std::initializer_list<NamedAnyModule> named_modules)
+      : ModuleHolder(std::make_shared<SequentialImpl>(named_modules)) {}
+};
 
 } // namespace kiln::nn
 

@@ -10,20 +10,23 @@ namespace kiln::optim {
 
 using AdamBetas = std::tuple<double, double>;
 
-struct AdamOptions : public OptimizerOptions {
-  AdamOptions(double lr = 1e-3) : lr_(lr) {}
-  KILN_ARG(double, lr);
-  KILN_ARG(AdamBetas, betas) = AdamBetas(0.9, 0.999);
-  KILN_ARG(double, eps) = 1e-8;
-  KILN_ARG(double, weight_decay) = 0;
-  KILN_ARG(bool, amsgrad) = false;
+struct AdamOptions : public OptimizerCloneableOptions<AdamOptions> {
+  AdamOptions() = default;
+  AdamOptions(double lr) : lr_(lr), explicitOptions_(1) {}
+  KILN_OPTIM_ARG(double, lr, 0) = 1e-3;
+  KILN_OPTIM_ARG(AdamBetas, betas, 1) = AdamBetas(0.9, 0.999);
+  KILN_OPTIM_ARG(double, eps, 2) = 1e-8;
+  KILN_OPTIM_ARG(double, weight_decay, 3) = 0;
+  KILN_OPTIM_ARG(bool, amsgrad, 4) = false;
 
 public:
-  std::unique_ptr<OptimizerOptions> clone() const override {
-    return std::make_unique<AdamOptions>(*this);
-  }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
+  void inherit_unset_from(const OptimizerOptions &defaults) override;
+  friend bool operator==(const AdamOptions &a, const AdamOptions &b);
+
+private:
+  unsigned explicitOptions_ = 0;
 };
 
 struct AdamParamState : public OptimizerParamState {

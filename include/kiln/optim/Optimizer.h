@@ -20,10 +20,41 @@ namespace kiln::optim {
 class OptimizerOptions {
 public:
   virtual ~OptimizerOptions() = default;
-  virtual std::unique_ptr<OptimizerOptions> clone() const = 0;
-  virtual double get_lr() const = 0;
-  virtual void set_lr(double lr) = 0;
+  virtual std::unique_ptr<OptimizerOptions> clone() const;
+  virtual double get_lr() const;
+  virtual void set_lr(double lr);
+  /// Gives every option that was not set explicitly (through its setter or
+  /// the constructor) the value it has in `defaults`: a parameter group's
+  /// options inherit the optimizer's defaults, as in libtorch.
+  virtual void inherit_unset_from(const OptimizerOptions &defaults) {
+    (void)defaults;
+  }
 };
+
+/// libtorch's base for options classes: implements clone().
+template <class Derived>
+class OptimizerCloneableOptions : public OptimizerOptions {
+public:
+  std::unique_ptr<OptimizerOptions> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived &>(*this));
+  }
+};
+
+/// KILN_ARG that also records that the option was set explicitly (bit
+/// `bit` of `explicitOptions_`), so that parameter groups can inherit the
+/// options they did not set.
+#define KILN_OPTIM_ARG(T, name, bit)                                           \
+public:                                                                        \
+  inline auto name(const T &new_##name)->decltype(*this) {                     \
+    this->name##_ = new_##name;                                                \
+    this->explicitOptions_ |= 1u << (bit);                                     \
+    return *this;                                                              \
+  }                                                                            \
+  inline const T &name() const noexcept { return this->name##_; }              \
+  inline T &name() noexcept { return this->name##_; }                          \
+                                                                               \
+private:                                                                       \
+  T name##_
 
 /// Per-parameter state (momentum buffers, moments, step counts).
 class OptimizerParamState {
@@ -45,8 +76,14 @@ public:
   std::vector<Tensor> &params() { return params_; }
   const std::vector<Tensor> &params() const { return params_; }
   bool has_options() const { return options_ != nullptr; }
-  OptimizerOptions &options() { return *options_; }
-  const OptimizerOptions &options() const { return *options_; }
+  OptimizerOptions &options() {
+    KILN_CHECK(options_ != nullptr, "Expected non-null options");
+    return *options_;
+  }
+  const OptimizerOptions &options() const {
+    KILN_CHECK(options_ != nullptr, "Expected non-null options");
+    return *options_;
+  }
   void set_options(std::unique_ptr<OptimizerOptions> options) {
     options_ = std::move(options);
   }
@@ -62,6 +99,9 @@ class Optimizer {
 public:
   Optimizer(std::vector<OptimizerParamGroup> groups,
             std::unique_ptr<OptimizerOptions> defaults);
+  /// One parameter group holding `parameters`.
+  Optimizer(std::vector<Tensor> parameters,
+            std::unique_ptr<OptimizerOptions> defaults);
   virtual ~Optimizer() = default;
 
   /// One update of every parameter from its `.grad`; a closure, if given,
@@ -70,6 +110,9 @@ public:
   /// Clears gradients (to None by default, as in PyTorch 2).
   void zero_grad(bool set_to_none = true);
   void add_param_group(const OptimizerParamGroup &group);
+  /// Appends `parameters` to the first parameter group (libtorch's old
+  /// interface).
+  void add_parameters(const std::vector<Tensor> &parameters);
 
   std::vector<OptimizerParamGroup> &param_groups() { return groups_; }
   const std::vector<OptimizerParamGroup> &param_groups() const {
@@ -78,10 +121,16 @@ public:
   /// All parameters of all groups.
   std::vector<Tensor> parameters() const;
   size_t size() const;
+  OptimizerOptions &defaults() { return *defaults_; }
   const OptimizerOptions &defaults() const { return *defaults_; }
   /// State by parameter, created on the first step.
   std::unordered_map<const TensorImpl *, std::unique_ptr<OptimizerParamState>> &
   state() {
+    return state_;
+  }
+  const std::unordered_map<const TensorImpl *,
+                           std::unique_ptr<OptimizerParamState>> &
+  state() const {
     return state_;
   }
 

@@ -6,20 +6,22 @@
 
 namespace kiln::optim {
 
-struct SGDOptions : public OptimizerOptions {
-  SGDOptions(double lr) : lr_(lr) {}
-  KILN_ARG(double, lr);
-  KILN_ARG(double, momentum) = 0;
-  KILN_ARG(double, dampening) = 0;
-  KILN_ARG(double, weight_decay) = 0;
-  KILN_ARG(bool, nesterov) = false;
+struct SGDOptions : public OptimizerCloneableOptions<SGDOptions> {
+  SGDOptions(double lr) : lr_(lr), explicitOptions_(1) {}
+  KILN_OPTIM_ARG(double, lr, 0);
+  KILN_OPTIM_ARG(double, momentum, 1) = 0;
+  KILN_OPTIM_ARG(double, dampening, 2) = 0;
+  KILN_OPTIM_ARG(double, weight_decay, 3) = 0;
+  KILN_OPTIM_ARG(bool, nesterov, 4) = false;
 
 public:
-  std::unique_ptr<OptimizerOptions> clone() const override {
-    return std::make_unique<SGDOptions>(*this);
-  }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
+  void inherit_unset_from(const OptimizerOptions &defaults) override;
+  friend bool operator==(const SGDOptions &a, const SGDOptions &b);
+
+private:
+  unsigned explicitOptions_ = 0;
 };
 
 struct SGDParamState : public OptimizerParamState {
