@@ -26,6 +26,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -41,16 +42,26 @@ namespace detail {
 
 namespace {
 
-/// KILN_LOG=recompiles|guards|all: one line per retrace, guard failure or
-/// fallback, with the reason; `guards` (and `all`) also lists each new
-/// specialization's guards and runtime inputs.
+/// KILN_LOG=recompiles|guards|compile|all (a list: "recompiles,compile"):
+/// one line per retrace, guard failure or fallback, with the reason;
+/// `guards` (and `all`) also lists each new specialization's guards and
+/// runtime inputs; `compile` where each compilation's time went.
 bool logHas(const char *what) {
   const char *v = std::getenv("KILN_LOG");
   if (!v)
     return false;
+  // Whole words of a list such as "recompiles,compile".
   std::string s(v);
-  return s.find(what) != std::string::npos ||
-         s.find("all") != std::string::npos;
+  for (size_t begin = 0; begin <= s.size();) {
+    size_t end = begin;
+    while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end]))))
+      ++end;
+    std::string word = s.substr(begin, end - begin);
+    if (word == what || word == "all")
+      return true;
+    begin = end + 1;
+  }
+  return false;
 }
 
 bool logEnabled() {

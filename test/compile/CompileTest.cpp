@@ -642,6 +642,44 @@ TEST(Compile, DropoutInTrainingRunsEagerly) {
   EXPECT_EQ(h.stats().hits, 1u);
 }
 
+// Gathers with index tensors and masks have data-dependent results: the
+// step runs eagerly (never a stale compiled gather), with eager's values as
+// the indices change between calls; var/std are compositions and compile.
+TEST(Compile, IndexTensorsRunEagerlyAndVarStdCompile) {
+  Tensor w = randn({5, 3}, TensorOptions().requires_grad(true));
+  auto gather = compile([&](Tensor idx, Tensor mask) {
+    Tensor rows = w.index({idx});
+    Tensor picked = w.index({mask});
+    Tensor loss = rows.sum() + picked.pow(2).sum();
+    loss.backward();
+    return loss;
+  });
+  for (int call = 0; call < 4; ++call) {
+    Tensor idx = tensor({int64_t(call % 5), int64_t((call + 2) % 5)});
+    Tensor mask = randn({5, 3}) > 0;
+    w.mutable_grad() = Tensor();
+    Tensor got = gather(idx, mask);
+    Tensor gotGrad = w.grad().clone();
+    w.mutable_grad() = Tensor();
+    Tensor want = w.index({idx}).sum() + w.index({mask}).pow(2).sum();
+    want.backward();
+    EXPECT_TRUE(got.allclose(want)) << call;
+    EXPECT_TRUE(gotGrad.allclose(w.grad())) << call;
+  }
+  EXPECT_EQ(gather.stats().compilations, 0u);
+
+  auto spread = compile([](Tensor x) {
+    return x.var(0) + x.std(1, /*unbiased=*/false).sum() + x.var();
+  });
+  for (int call = 0; call < 3; ++call) {
+    Tensor x = randn({4, 6}, kDouble);
+    Tensor want = x.var(0) + x.std(1, false).sum() + x.var();
+    EXPECT_TRUE(spread(x).allclose(want, 1e-12, 1e-12)) << call;
+  }
+  EXPECT_EQ(spread.stats().compilations, 1u);
+  EXPECT_EQ(spread.stats().hits, 2u);
+}
+
 TEST(Compile, DumpsTheIrOfEachStage) {
   std::string dir = ::testing::TempDir() + "kiln_dump";
   std::filesystem::create_directories(dir);
