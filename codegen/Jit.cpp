@@ -39,20 +39,20 @@ void check(llvm::Error error, const std::string &what) {
     throw Error("kiln-jit: " + what + ": " + llvm::toString(std::move(error)));
 }
 
-/// A memref descriptor of a contiguous buffer: {allocated, aligned, offset,
-/// sizes[rank], strides[rank]}, all 64-bit words.
-std::vector<int64_t> descriptor(void *data, const std::vector<int64_t> &shape) {
-  std::vector<int64_t> d = {reinterpret_cast<int64_t>(data),
-                            reinterpret_cast<int64_t>(data), 0};
-  d.insert(d.end(), shape.begin(), shape.end());
-  std::vector<int64_t> strides(shape.size());
+/// Appends the memref descriptor of a contiguous buffer of `shape` with a
+/// null pointer: {allocated, aligned, offset, sizes[rank], strides[rank]},
+/// all 64-bit words.
+void appendDescriptor(std::vector<int64_t> &out,
+                      const std::vector<int64_t> &shape) {
+  out.insert(out.end(), {0, 0, 0});
+  out.insert(out.end(), shape.begin(), shape.end());
+  size_t strides = out.size();
+  out.resize(out.size() + shape.size());
   int64_t stride = 1;
   for (size_t i = shape.size(); i-- > 0;) {
-    strides[i] = stride;
+    out[strides + i] = stride;
     stride *= shape[i];
   }
-  d.insert(d.end(), strides.begin(), strides.end());
-  return d;
 }
 
 } // namespace
@@ -64,6 +64,16 @@ JitFunction::JitFunction(ModuleOp module, const std::string &name,
   inputs_ = entry.inputs;
   outputs_ = entry.outputs;
   tied_ = entry.tied;
+  // The descriptors of every call differ only in their pointers.
+  for (const TensorSpec &spec : inputs_) {
+    descriptorOffsets_.push_back(descriptors_.size());
+    appendDescriptor(descriptors_, spec.shape);
+  }
+  for (size_t i = 0; i < outputs_.size(); ++i)
+    if (!tied_[i]) {
+      descriptorOffsets_.push_back(descriptors_.size());
+      appendDescriptor(descriptors_, outputs_[i].shape);
+    }
   TargetOptions host;
   std::string key = cache ? nativeCodeKey(entry, host) : std::string();
   std::optional<std::string> object = cache ? cache->load(key) : std::nullopt;
@@ -111,7 +121,17 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
   KILN_CHECK(inputs.size() == inputs_.size(), "kiln-jit: '", name_, "' takes ",
              inputs_.size(), " inputs, got ", inputs.size());
   NoGradGuard noGrad;
-  std::vector<Tensor> buffers;
+  // Per call: no allocation but the results' (the descriptors and pointers
+  // live on the stack for the usual sizes).
+  llvm::SmallVector<int64_t, 256> descriptors(descriptors_.begin(),
+                                              descriptors_.end());
+  llvm::SmallVector<void *, 32> pointers(descriptorOffsets_.size());
+  llvm::SmallVector<Tensor, 4> temporaries;
+  auto bind = [&](size_t param, void *data) {
+    int64_t *d = descriptors.data() + descriptorOffsets_[param];
+    d[0] = d[1] = reinterpret_cast<int64_t>(data);
+    pointers[param] = d;
+  };
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorSpec &spec = inputs_[i];
     KILN_CHECK(inputs[i].sizes() == IntArrayRef(spec.shape) &&
@@ -119,11 +139,16 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
                "kiln-jit: input ", i, " has shape ", inputs[i].sizes(),
                " and dtype ", inputs[i].dtype(), ", the function expects ",
                IntArrayRef(spec.shape), " ", spec.dtype);
-    buffers.push_back(inputs[i].contiguous());
+    if (inputs[i].is_contiguous()) {
+      bind(i, inputs[i].data_ptr());
+    } else {
+      temporaries.push_back(inputs[i].contiguous());
+      bind(i, temporaries.back().data_ptr());
+    }
   }
   // A tied input is written in place: it must be the caller's memory, and
   // no other input may see the write.
-  std::vector<std::pair<Tensor, Tensor>> copyBack;
+  llvm::SmallVector<std::pair<Tensor, Tensor>, 2> copyBack;
   for (const Tie &tie : ties_) {
     const Tensor &input = inputs[tie.argument];
     bool shared = !input.is_contiguous();
@@ -131,29 +156,20 @@ JitFunction::operator()(const std::vector<Tensor> &inputs) const {
       shared =
           i != tie.argument && inputs[i].impl().storage == input.impl().storage;
     if (shared) {
-      buffers[tie.argument] = input.clone();
-      copyBack.emplace_back(buffers[tie.argument], input);
+      Tensor copy = input.clone();
+      bind(tie.argument, copy.data_ptr());
+      copyBack.emplace_back(copy, input);
     }
   }
   std::vector<Tensor> results(outputs_.size());
-  std::vector<const TensorSpec *> specs;
-  for (const TensorSpec &s : inputs_)
-    specs.push_back(&s);
-  for (size_t i = 0; i < outputs_.size(); ++i)
+  for (size_t i = 0, param = inputs.size(); i < outputs_.size(); ++i)
     if (!tied_[i]) {
       results[i] = empty(outputs_[i].shape, outputs_[i].dtype);
-      buffers.push_back(results[i]);
-      specs.push_back(&outputs_[i]);
+      bind(param++, results[i].data_ptr());
     }
-
-  std::vector<std::vector<int64_t>> descriptors;
-  for (size_t i = 0; i < buffers.size(); ++i)
-    descriptors.push_back(descriptor(buffers[i].data_ptr(), specs[i]->shape));
-  // The packed wrapper takes, per argument, a pointer to the C interface's
+  // The packed entry takes, per parameter, a pointer to the C interface's
   // argument: here a pointer to a descriptor.
-  std::vector<void *> pointers, args;
-  for (auto &d : descriptors)
-    pointers.push_back(d.data());
+  llvm::SmallVector<void *, 32> args;
   for (void *&p : pointers)
     args.push_back(&p);
   entry_(args.data());

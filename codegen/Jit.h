@@ -73,6 +73,10 @@ private:
   std::vector<Tie> ties_;
   /// Per result: whether it is tied (written into its input, not returned).
   std::vector<bool> tied_;
+  /// The memref descriptors of the parameters (the arguments, then the
+  /// untied results) with null pointers, and where each begins.
+  std::vector<int64_t> descriptors_;
+  std::vector<size_t> descriptorOffsets_;
   std::unique_ptr<llvm::orc::LLJIT> jit_;
   void (*entry_)(void **) = nullptr;
   CompileTimes times_;

@@ -1,4 +1,12 @@
-//===- Allocator.cpp - Host memory with a cache of large blocks -----------===//
+//===- Allocator.cpp - Host memory with caches of blocks ------------------===//
+//
+// Large blocks (32 KiB and more) are kept in one shared cache per exact
+// size: a training step frees and re-allocates the same sizes every
+// iteration. Small blocks (up to 2 KiB) are kept per thread, a few per
+// 64-byte size class: scalars and small temporaries are allocated on every
+// op, and aligned_alloc's path through malloc costs more than the op.
+//
+//===----------------------------------------------------------------------===//
 #include "kiln/runtime/Allocator.h"
 #include "kiln/runtime/Storage.h"
 
@@ -42,12 +50,45 @@ BlockCache &cache() {
   return *c;
 }
 
+constexpr size_t kSmallMax = 2048, kSmallClasses = kSmallMax / kAlignment,
+                 kSmallPerClass = 16;
+
+/// This thread's small blocks. Trivially destructible, so it stays usable
+/// while other thread-local and static objects are destroyed (tensors can
+/// be freed then); SmallCacheFlusher returns the blocks at thread exit.
+struct SmallCache {
+  void *blocks[kSmallClasses][kSmallPerClass];
+  unsigned count[kSmallClasses];
+  bool flushed; // The thread is exiting: blocks go back to the system.
+};
+thread_local SmallCache smallCache;
+
+struct SmallCacheFlusher {
+  ~SmallCacheFlusher() {
+    for (size_t c = 0; c < kSmallClasses; ++c)
+      for (unsigned i = 0; i < smallCache.count[c]; ++i)
+        std::free(smallCache.blocks[c][i]);
+    smallCache = {};
+    smallCache.flushed = true;
+  }
+};
+thread_local SmallCacheFlusher smallCacheFlusher;
+
+/// The size class of a rounded small size.
+size_t smallClass(size_t size) { return size / kAlignment - 1; }
+
 } // namespace
 
 bool blockCacheEnabled() { return !KILN_ASAN; }
 
 void *allocate(size_t bytes) {
   size_t size = rounded(bytes);
+  if (size <= kSmallMax && blockCacheEnabled()) {
+    SmallCache &c = smallCache;
+    size_t k = smallClass(size);
+    if (c.count[k] > 0)
+      return c.blocks[k][--c.count[k]];
+  }
   if (size >= kCachedBlockMin && blockCacheEnabled()) {
     BlockCache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
@@ -74,6 +115,15 @@ void deallocate(void *block, size_t bytes) {
   if (!block)
     return;
   size_t size = rounded(bytes);
+  if (size <= kSmallMax && blockCacheEnabled()) {
+    (void)&smallCacheFlusher; // Constructs it: it flushes at thread exit.
+    SmallCache &c = smallCache;
+    size_t k = smallClass(size);
+    if (!c.flushed && c.count[k] < kSmallPerClass) {
+      c.blocks[k][c.count[k]++] = block;
+      return;
+    }
+  }
   if (size >= kCachedBlockMin && blockCacheEnabled()) {
     BlockCache &c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
@@ -87,6 +137,13 @@ void deallocate(void *block, size_t bytes) {
 }
 
 void emptyCache() {
+  // This thread's small blocks, then the shared large ones.
+  SmallCache &small = smallCache;
+  for (size_t k = 0; k < kSmallClasses; ++k) {
+    for (unsigned i = 0; i < small.count[k]; ++i)
+      std::free(small.blocks[k][i]);
+    small.count[k] = 0;
+  }
   BlockCache &c = cache();
   std::lock_guard<std::mutex> lock(c.mutex);
   for (auto &[size, blocks] : c.free)

@@ -10,6 +10,7 @@
 #include <kiln/runtime/CompiledCalls.h>
 
 #include <cstring>
+#include <thread>
 #include <vector>
 
 using namespace kiln::runtime;
@@ -134,7 +135,7 @@ TEST(CompiledCalls, SymbolsAreListedByName) {
   EXPECT_TRUE(matmul);
 }
 
-TEST(Allocator, LargeBlocksAreReusedAndSmallOnesAreNot) {
+TEST(Allocator, LargeBlocksAreReusedFromTheSharedCache) {
   if (!blockCacheEnabled())
     GTEST_SKIP() << "no block cache under AddressSanitizer";
   emptyCache();
@@ -151,11 +152,37 @@ TEST(Allocator, LargeBlocksAreReusedAndSmallOnesAreNot) {
   EXPECT_EQ(cachedBytes(), 0u);
   deallocate(q, large);
 
+  // Small blocks are kept by the thread, not in the shared cache.
+  size_t shared = cachedBytes();
   void *small = allocate(100);
   deallocate(small, 100);
-  EXPECT_LT(cachedBytes(), large + 100);
+  EXPECT_EQ(cachedBytes(), shared);
   emptyCache();
   EXPECT_EQ(cachedBytes(), 0u);
+}
+
+TEST(Allocator, SmallBlocksAreReusedPerThreadAndSizeClass) {
+  if (!blockCacheEnabled())
+    GTEST_SKIP() << "no block cache under AddressSanitizer";
+  emptyCache();
+  void *a = allocate(100); // the 128-byte class
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % 64, 0u);
+  std::memset(a, 7, 100);
+  deallocate(a, 100);
+  EXPECT_EQ(allocate(120), a); // same class
+  void *b = allocate(100);
+  EXPECT_NE(b, a);
+  deallocate(a, 120);
+  deallocate(b, 100);
+  void *other = allocate(300); // another class: a fresh block
+  EXPECT_NE(other, a);
+  EXPECT_NE(other, b);
+  deallocate(other, 300);
+  // A block freed by another thread goes to that thread's cache, which
+  // returns it to the system when the thread exits.
+  void *moved = allocate(64);
+  std::thread([&] { deallocate(moved, 64); }).join();
+  emptyCache();
 }
 
 TEST(Allocator, CacheIsBounded) {

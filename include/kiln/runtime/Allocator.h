@@ -4,7 +4,9 @@
 // re-allocates the same sizes every iteration, and returning them to the
 // system makes every step pay page faults on fresh memory. Blocks of at
 // least kCachedBlockMin bytes are cached per exact size, up to
-// kCacheCapacity bytes in all; emptyCache() returns them.
+// kCacheCapacity bytes in all. Blocks of at most 2 KiB are cached per
+// thread, a few per 64-byte size class, and returned at thread exit.
+// emptyCache() returns the shared cache and the calling thread's.
 //
 //===----------------------------------------------------------------------===//
 #ifndef KILN_RUNTIME_ALLOCATOR_H
