@@ -275,6 +275,83 @@ Tensor Tensor::relu() const {
       });
 }
 
+Tensor Tensor::erf() const {
+  return unaryWithGrad(UnaryOp::Erf, "ErfBackward0", *this, true, true, false,
+                       [](const Tensor &g, const Tensor &x, const Tensor &) {
+                         // d erf(x) / dx = 2 / sqrt(pi) * exp(-x^2)
+                         return g * ((x * x).neg().exp() * 1.1283791670955126);
+                       });
+}
+
+// log1p and expm1 are compositions (so that autograd and kiln::compile need
+// no new rules), kept accurate near 0 by Goldberg's correction: with
+// u = 1 + x rounded, log(u) * x / (u - 1) is log1p(x) to a few ulps.
+Tensor Tensor::log1p() const {
+  Tensor x =
+      isFloatingType(dtype()) ? *this : to(get_default_dtype_as_scalartype());
+  Tensor u = x + 1;
+  Tensor exact = u == 1;
+  Tensor denominator = where(exact, ones_like(u), u - 1);
+  Tensor r = where(exact, x, u.log() * (x / denominator));
+  // log(inf) * inf / inf is NaN; log1p(inf) is inf.
+  return where(u == std::numeric_limits<double>::infinity(), u, r);
+}
+
+Tensor Tensor::expm1() const {
+  Tensor x =
+      isFloatingType(dtype()) ? *this : to(get_default_dtype_as_scalartype());
+  // Kahan: with u = exp(x) rounded, (u - 1) * x / log(u) is expm1(x).
+  Tensor u = x.exp();
+  Tensor exact = u == 1;
+  Tensor nearOne = (u - 1).abs() < 1;
+  Tensor logU = where(exact | ~nearOne, ones_like(u), u.log());
+  Tensor corrected = (u - 1) * (x / logU);
+  return where(exact, x, where(nearOne, corrected, u - 1));
+}
+
+Tensor Tensor::isnan() const { return *this != *this; }
+Tensor Tensor::isinf() const {
+  if (!isFloatingType(dtype()))
+    return zeros(sizes(), kBool);
+  return abs() == std::numeric_limits<double>::infinity();
+}
+Tensor Tensor::isfinite() const {
+  if (!isFloatingType(dtype()))
+    return ones(sizes(), kBool);
+  return (*this == *this) & (abs() != std::numeric_limits<double>::infinity());
+}
+
+Tensor Tensor::remainder(const Tensor &other) const {
+  ScalarType t = resultType(*this, other);
+  KILN_CHECK(t != kBool, "\"remainder_cpu\" not implemented for 'Bool'");
+  if (!isFloatingType(t))
+    KILN_CHECK(!(other == 0).any().item<bool>(), "ZeroDivisionError");
+  return binaryWithGrad(
+      BinaryOp::Remainder, "RemainderBackward0", *this, other, false,
+      Keep::ForOther, Keep::ForOther,
+      [](FunctionNode &n, const Tensor &g, const Tensor &x, const Tensor &y) {
+        // d/dx = 1; d/dy = -floor(x / y) = -(x - remainder(x, y)) / y.
+        Tensor gy;
+        if (n.needsInputGrad(1))
+          gy = -g * ((x - x.remainder(y)) / y);
+        return GradPair{n.needsInputGrad(0) ? g : Tensor(), gy};
+      });
+}
+Tensor Tensor::remainder(const Scalar &other) const {
+  return remainder(wrap(other));
+}
+Tensor operator%(const Tensor &a, const Tensor &b) { return a.remainder(b); }
+Tensor operator%(const Tensor &a, const Scalar &b) { return a.remainder(b); }
+Tensor remainder(const Tensor &a, const Tensor &b) { return a.remainder(b); }
+Tensor remainder(const Tensor &a, const Scalar &b) { return a.remainder(b); }
+
+Tensor erf(const Tensor &a) { return a.erf(); }
+Tensor log1p(const Tensor &a) { return a.log1p(); }
+Tensor expm1(const Tensor &a) { return a.expm1(); }
+Tensor isfinite(const Tensor &a) { return a.isfinite(); }
+Tensor isinf(const Tensor &a) { return a.isinf(); }
+Tensor isnan(const Tensor &a) { return a.isnan(); }
+
 Tensor Tensor::clamp(std::optional<Scalar> min,
                      std::optional<Scalar> max) const {
   KILN_CHECK(min || max,

@@ -104,6 +104,20 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size,
   return finish(out, options, Origin::Random);
 }
 
+Tensor randint(int64_t high, IntArrayRef size, const TensorOptions &options) {
+  return randint(0, high, size, options);
+}
+
+const Tensor &Tensor::random_(int64_t from, int64_t to) const {
+  KILN_CHECK(from < to,
+             "random_ expects 'from' to be less than 'to', but got from=", from,
+             " >= to=", to);
+  checkInplace(*this);
+  Tensor drawn = randint(from, to, sizes(), dtype());
+  NoGradGuard noGrad;
+  return copy_(drawn);
+}
+
 const Tensor &Tensor::uniform_(double from, double to) const {
   checkInplace(*this);
   if (auto *r = trace::active())

@@ -1,7 +1,9 @@
 //===- Tensor.cpp - Tensor metadata, autograd accessors, conversions ------===//
 #include "kiln/Tensor.h"
 #include "OpsCommon.h"
+
 #include "kiln/Trace.h"
+#include <cstring>
 
 #include <cmath>
 
@@ -109,6 +111,32 @@ void Tensor::set_grad(const Tensor &g) const {
   reinterpret_cast<Tensor &>(impl().grad) = g;
 }
 
+const Tensor &Tensor::resize_(IntArrayRef size) const {
+  KILN_CHECK(!requires_grad(), "cannot resize variables that require grad");
+  KILN_CHECK(size.size() <= 16, "kiln tensors have at most 16 dimensions");
+  int64_t numel = 1;
+  for (int64_t s : size) {
+    KILN_CHECK(s >= 0, "Trying to create tensor with negative dimension ", s,
+               ": ", shapeString(size));
+    numel *= s;
+  }
+  if (auto *r = trace::active())
+    r->fail("resize_ (a host change of a tensor's shape)");
+  TensorImpl &t = impl();
+  size_t itemsize = elementSize(t.dtype);
+  size_t needed = static_cast<size_t>(t.offset + numel) * itemsize;
+  if (numel > 0 && needed > t.storage->nbytes()) {
+    runtime::Storage grown = runtime::allocateStorage(needed);
+    std::memcpy(grown->data(), t.storage->data(), t.storage->nbytes());
+    t.storage = std::move(grown);
+  }
+  t.sizes = size.vec();
+  t.strides.assign(size.size(), 1);
+  for (int64_t d = static_cast<int64_t>(size.size()) - 2; d >= 0; --d)
+    t.strides[d] = t.strides[d + 1] * std::max<int64_t>(size[d + 1], 1);
+  return *this;
+}
+
 Tensor Tensor::detach() const {
   Tensor alias =
       makeAlias(*this, sizes().vec(), strides().vec(), storage_offset());
@@ -194,7 +222,12 @@ bool Tensor::equal(const Tensor &other) const {
 bool Tensor::allclose(const Tensor &other, double rtol, double atol,
                       bool equal_nan) const {
   NoGradGuard noGrad;
-  Tensor a = to(kDouble), b = other.to(kDouble);
+  // PyTorch's isclose: computed in the promoted type (the default dtype for
+  // integers), so the tolerances round as the values do.
+  ScalarType t = detail::resultType(*this, other);
+  if (!isFloatingType(t))
+    t = get_default_dtype_as_scalartype();
+  Tensor a = to(t), b = other.to(t);
   Tensor diff = (a - b).abs();
   Tensor tol = b.abs() * rtol + atol;
   Tensor ok = diff <= tol;

@@ -328,6 +328,82 @@ Tensor Tensor::slice(int64_t d, std::optional<int64_t> start,
       });
 }
 
+namespace {
+/// The storage index of every element of a view with this geometry (int64,
+/// of shape `size`).
+Tensor storageIndices(IntArrayRef size, IntArrayRef stride, int64_t offset) {
+  Tensor idx = full({}, offset, kLong);
+  for (size_t d = 0; d < size.size(); ++d) {
+    std::vector<int64_t> shape(size.size(), 1);
+    shape[d] = size[d];
+    idx = idx + (arange(size[d], kLong) * stride[d]).view(shape);
+  }
+  return idx.expand(size).contiguous();
+}
+} // namespace
+
+Tensor Tensor::as_strided(IntArrayRef size, IntArrayRef stride,
+                          std::optional<int64_t> storageOffset) const {
+  KILN_CHECK(size.size() == stride.size(),
+             "mismatch in length of strides and shape");
+  for (int64_t st : stride)
+    KILN_CHECK(st >= 0,
+               "as_strided: Negative strides are not supported at the moment, "
+               "got strides: ",
+               shapeString(stride));
+  for (int64_t sz : size)
+    KILN_CHECK(sz >= 0, "Trying to create tensor with negative dimension ", sz,
+               ": ", shapeString(size));
+  int64_t offset = storageOffset.value_or(storage_offset());
+  KILN_CHECK(offset >= 0, "Tensor: invalid storage offset ", offset);
+  int64_t numelOut = 1, last = 0;
+  for (size_t d = 0; d < size.size(); ++d) {
+    numelOut *= size[d];
+    last += (size[d] - 1) * stride[d];
+  }
+  int64_t itemsize = static_cast<int64_t>(elementSize(dtype()));
+  int64_t needed = numelOut == 0 ? 0 : (offset + last + 1) * itemsize;
+  int64_t have = static_cast<int64_t>(impl().storage->nbytes());
+  KILN_CHECK(needed <= have, "setStorage: sizes ", shapeString(size),
+             ", strides ", shapeString(stride), ", storage offset ", offset,
+             ", and itemsize ", itemsize, " requiring a storage size of ",
+             needed, " are out of bounds for storage of size ", have);
+  if (auto *r = trace::active())
+    r->fail("as_strided (a view kiln's IR cannot express)");
+  Tensor out = makeAlias(*this, size.vec(), stride.vec(), offset);
+  if (!autograd::anyRequiresGrad({this}))
+    return out;
+  // PyTorch's as_strided_backward: the gradient is scattered into the
+  // memory both views address, then read back with the input's geometry;
+  // memory the input reaches through several elements shares it.
+  std::vector<int64_t> inSize = sizes().vec(), inStride = strides().vec(),
+                       outSize = size.vec(), outStride = stride.vec();
+  int64_t inOffset = storage_offset();
+  return withGrad(out, *this, "AsStridedBackward0", [=](const Tensor &g) {
+    Tensor in = storageIndices(inSize, inStride, inOffset);
+    Tensor at = storageIndices(outSize, outStride, offset);
+    int64_t lo = std::min(in.numel() ? in.min().item<int64_t>() : 0,
+                          at.numel() ? at.min().item<int64_t>() : 0);
+    int64_t hi = std::max(in.numel() ? in.max().item<int64_t>() : 0,
+                          at.numel() ? at.max().item<int64_t>() : 0);
+    Tensor memory = zeros({hi - lo + 1}, g.dtype());
+    memory.index_put_({at.view({-1}) - lo}, g.reshape({-1}), true);
+    Tensor uses = zeros({hi - lo + 1}, g.dtype());
+    uses.index_put_({in.view({-1}) - lo}, 1.0, true);
+    Tensor shared = memory / uses.clamp_min(1);
+    return shared.index({in.view({-1}) - lo}).view(inSize);
+  });
+}
+
+Tensor as_strided(const Tensor &a, IntArrayRef size, IntArrayRef stride,
+                  std::optional<int64_t> storage_offset) {
+  return a.as_strided(size, stride, storage_offset);
+}
+
+Tensor _reshape_alias(const Tensor &a, IntArrayRef size, IntArrayRef stride) {
+  return a.as_strided(size, stride);
+}
+
 Tensor Tensor::narrow(int64_t d, int64_t start, int64_t length) const {
   KILN_CHECK(dim() > 0, "narrow() cannot be applied to a 0-dim tensor.");
   d = wrapDim(d, dim());

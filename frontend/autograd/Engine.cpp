@@ -11,10 +11,13 @@
 #include "kiln/autograd/Node.h"
 
 #include <queue>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace kiln::autograd {
+/// Runs the tensor hooks on the gradients a node is about to get.
+void runPreHooks(Node &n, variable_list &inputs);
 namespace {
 
 struct CompareSeq {
@@ -81,8 +84,9 @@ void accumulate(Tensor &slot, const Tensor &g) {
 
 /// Executes the graph. With `captures`, gradients reaching those edges are
 /// returned instead of being accumulated into leaves (autograd::grad).
-variable_list execute(const variable_list &roots, const variable_list &grads,
-                      bool retainGraph, const std::vector<Edge> *captures) {
+variable_list executeHere(const variable_list &roots,
+                          const variable_list &grads, bool retainGraph,
+                          const std::vector<Edge> *captures) {
   NoGradGuard noGrad;
   std::vector<Edge> rootEdges;
   for (const Tensor &r : roots)
@@ -143,6 +147,8 @@ variable_list execute(const variable_list &roots, const variable_list &grads,
     std::shared_ptr<Node> owner = keepAlive[n];
     variable_list inputs = std::move(buffers[n]);
     inputs.resize(n->num_inputs());
+    if (!captures || needed.count(n))
+      runPreHooks(*n, inputs);
     for (auto &[outputNr, weak] : n->retainedOutputs())
       if (auto t = weak.lock(); t && inputs[outputNr].defined()) {
         Tensor &g = Tensor(t).mutable_grad();
@@ -177,6 +183,54 @@ variable_list execute(const variable_list &roots, const variable_list &grads,
     for (auto &n : executed)
       n->release_variables();
   return captured;
+}
+
+} // namespace
+
+void runPreHooks(Node &n, variable_list &inputs) {
+  for (const auto &[outputNr, hooks] : n.tensorPreHooks())
+    if (outputNr < inputs.size() && inputs[outputNr].defined())
+      inputs[outputNr] = runHooks(*hooks, inputs[outputNr]);
+  if (auto *acc = dynamic_cast<AccumulateGrad *>(&n);
+      acc && !inputs.empty() && inputs[0].defined())
+    if (auto leaf = acc->leaf())
+      if (auto hooks = leafHooks(leaf.get()))
+        inputs[0] = runHooks(*hooks, inputs[0]);
+}
+
+namespace {
+
+/// Backwards started from inside a backward (a custom Function's backward
+/// calling backward()) nest on the stack; past this depth the next one runs
+/// on a fresh thread, as libtorch's engine does, so deep reentrancy does
+/// not overflow the stack.
+constexpr int kMaxReentrantDepth = 48;
+thread_local int reentrantDepth = 0;
+
+variable_list execute(const variable_list &roots, const variable_list &grads,
+                      bool retainGraph, const std::vector<Edge> *captures) {
+  if (reentrantDepth < kMaxReentrantDepth) {
+    ++reentrantDepth;
+    struct Leave {
+      ~Leave() { --reentrantDepth; }
+    } leave;
+    return executeHere(roots, grads, retainGraph, captures);
+  }
+  variable_list result;
+  std::exception_ptr error;
+  bool gradMode = GradMode::is_enabled();
+  std::thread worker([&] {
+    try {
+      GradMode::set_enabled(gradMode);
+      result = execute(roots, grads, retainGraph, captures);
+    } catch (...) {
+      error = std::current_exception();
+    }
+  });
+  worker.join();
+  if (error)
+    std::rethrow_exception(error);
+  return result;
 }
 
 variable_list defaultGrads(const variable_list &roots,
@@ -244,10 +298,15 @@ std::vector<std::shared_ptr<TensorImpl>> leavesOf(const Tensor &root,
     if (!seen.insert(n).second)
       continue;
     if (auto *acc = dynamic_cast<AccumulateGrad *>(n)) {
-      if (auto leaf = acc->leaf())
+      if (auto leaf = acc->leaf()) {
+        if (leafHooks(leaf.get()))
+          r.fail("a tensor hook (register_hook) on a leaf");
         leaves.push_back(leaf);
+      }
       continue;
     }
+    if (!n->tensorPreHooks().empty())
+      r.fail("a tensor hook (register_hook) on a non-leaf tensor");
     if (!dynamic_cast<FunctionNode *>(n) && !r.isTracedCustomNode(n))
       r.fail("a custom autograd::Function (" + n->name() +
              ") applied outside the traced call");
@@ -291,10 +350,47 @@ void runBackward(const variable_list &roots, const variable_list &grads,
 }
 
 void backward(const variable_list &tensors, const variable_list &grad_tensors,
-              std::optional<bool> retain_graph, bool create_graph) {
+              std::optional<bool> retain_graph, bool create_graph,
+              const variable_list &inputs) {
   KILN_CHECK(!create_graph,
              "kiln does not support create_graph (higher-order gradients)");
-  runBackward(tensors, grad_tensors, retain_graph.value_or(create_graph));
+  if (inputs.empty()) {
+    runBackward(tensors, grad_tensors, retain_graph.value_or(create_graph));
+    return;
+  }
+  if (auto *r = trace::active())
+    r->fail("backward() with inputs inside a traced function");
+  trace::Pause pause;
+  // As libtorch: the gradients reaching `inputs` are captured, then added
+  // into their `.grad` (a non-leaf input keeps its gradient there too).
+  std::vector<Edge> captures;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    Edge e = gradientEdge(inputs[i]);
+    KILN_CHECK(e.isValid(), "One of the differentiated Tensors does not "
+                            "require grad");
+    captures.push_back(e);
+  }
+  variable_list result =
+      execute(tensors, defaultGrads(tensors, grad_tensors),
+              retain_graph.value_or(create_graph), &captures);
+  NoGradGuard noGrad;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!result[i].defined())
+      continue;
+    Tensor &g = inputs[i].mutable_grad();
+    if (g.defined())
+      g.add_(result[i]);
+    else
+      g = result[i].clone();
+  }
+}
+
+void backwardWithInputs(const Tensor &root, const Tensor &gradient,
+                        std::optional<bool> retain_graph, bool create_graph,
+                        const variable_list &inputs) {
+  KILN_CHECK(!inputs.empty(),
+             "'inputs' argument to backward() cannot be empty.");
+  backward({root}, {gradient}, retain_graph, create_graph, inputs);
 }
 
 bool taskNeedsEdge(const Edge &edge) {

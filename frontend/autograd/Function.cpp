@@ -136,5 +136,32 @@ void checkBackwardArity(const std::string &name, size_t expected, size_t got) {
              ", got ", got, ")");
 }
 
+void validateGradients(const std::string &name,
+                       const std::vector<std::vector<int64_t>> &inputSizes,
+                       const std::vector<ScalarType> &inputTypes,
+                       variable_list &grads) {
+  for (size_t i = 0; i < grads.size() && i < inputSizes.size(); ++i) {
+    Tensor &g = grads[i];
+    if (!g.defined())
+      continue;
+    IntArrayRef want(inputSizes[i]);
+    if (g.sizes() != want) {
+      // The input's shape must broadcast to the gradient's.
+      bool expandable = want.size() <= g.sizes().size();
+      for (size_t k = 0; expandable && k < want.size(); ++k) {
+        int64_t w = want[want.size() - 1 - k];
+        int64_t have = g.sizes()[g.sizes().size() - 1 - k];
+        expandable = w == have || w == 1;
+      }
+      KILN_CHECK(expandable, "Function ", name,
+                 " returned an invalid gradient at index ", i, " - got ",
+                 g.sizes(), " but expected shape compatible with ", want);
+      g = kiln::detail::sumTo(g, want);
+    }
+    if (g.dtype() != inputTypes[i])
+      g = kiln::detail::castTo(g, inputTypes[i]);
+  }
+}
+
 } // namespace detail
 } // namespace kiln::autograd

@@ -3,8 +3,11 @@
 #include "../OpsCommon.h"
 #include "kiln/Trace.h"
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <sstream>
+#include <unordered_map>
 
 namespace kiln {
 
@@ -20,6 +23,104 @@ namespace autograd {
 
 Node::Node(std::string name)
     : name_(std::move(name)), sequenceNr_(nextSequenceNr++) {}
+
+void Node::removeRetainedOutput(const TensorImpl *t) {
+  retained_.erase(std::remove_if(retained_.begin(), retained_.end(),
+                                 [&](const auto &r) {
+                                   auto p = r.second.lock();
+                                   return !p || p.get() == t;
+                                 }),
+                  retained_.end());
+}
+
+namespace {
+
+/// The hook list each tensor registers into now (libtorch keeps it in the
+/// autograd metadata): for a leaf the list its AccumulateGrad runs, for a
+/// non-leaf the list tied to its current grad_fn. Keyed by the impl, which
+/// the weak pointer confirms is still the same tensor.
+struct HookEntry {
+  std::weak_ptr<TensorImpl> owner;
+  std::shared_ptr<HookList> hooks;
+};
+std::mutex hookMutex;
+std::unordered_map<const TensorImpl *, HookEntry> hookTable;
+/// False until the first hook: the engine then skips the table entirely.
+std::atomic<bool> anyHooks{false};
+
+/// The live entry of `t`, or null (a stale entry of a freed tensor whose
+/// address was reused is dropped). Holds hookMutex.
+HookEntry *findEntry(const TensorImpl *t) {
+  auto it = hookTable.find(t);
+  if (it == hookTable.end())
+    return nullptr;
+  auto owner = it->second.owner.lock();
+  if (!owner || owner.get() != t) {
+    hookTable.erase(it);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+void pruneHookTable() {
+  for (auto it = hookTable.begin(); it != hookTable.end();)
+    it = it->second.owner.expired() ? hookTable.erase(it) : std::next(it);
+}
+
+} // namespace
+
+unsigned registerHook(const Tensor &t, TensorHook hook) {
+  KILN_CHECK(t.requires_grad(), "cannot register a hook on a tensor that "
+                                "doesn't require gradient");
+  std::lock_guard<std::mutex> lock(hookMutex);
+  HookEntry *entry = findEntry(&t.impl());
+  if (!entry) {
+    if (hookTable.size() > 64 && hookTable.size() % 64 == 0)
+      pruneHookTable();
+    auto list = std::make_shared<HookList>();
+    entry = &(hookTable[&t.impl()] = HookEntry{t.getIntrusivePtr(), list});
+    if (t.grad_fn())
+      t.grad_fn()->addTensorPreHook(t.output_nr(), list);
+  }
+  anyHooks = true;
+  entry->hooks->push_back(std::move(hook));
+  return static_cast<unsigned>(entry->hooks->size() - 1);
+}
+
+void removeHook(const Tensor &t, unsigned pos) {
+  std::lock_guard<std::mutex> lock(hookMutex);
+  HookEntry *entry = findEntry(&t.impl());
+  KILN_CHECK(entry && pos < entry->hooks->size(),
+             "Invalid index, no hook at position ", pos);
+  (*entry->hooks)[pos] = nullptr;
+}
+
+std::shared_ptr<HookList> leafHooks(const TensorImpl *t) {
+  if (!anyHooks)
+    return nullptr;
+  std::lock_guard<std::mutex> lock(hookMutex);
+  HookEntry *entry = findEntry(t);
+  return entry ? entry->hooks : nullptr;
+}
+
+Tensor runHooks(const HookList &hooks, Tensor grad) {
+  for (size_t i = 0; i < hooks.size(); ++i) {
+    if (!hooks[i])
+      continue;
+    Tensor result = hooks[i](grad);
+    if (!result.defined())
+      continue;
+    KILN_CHECK(grad.defined(),
+               "can't replace a empty gradient with a non-empty value");
+    KILN_CHECK(result.sizes() == grad.sizes(), "hook '", i,
+               "' has changed the size of value");
+    KILN_CHECK(result.dtype() == grad.dtype(), "hook '", i,
+               "' has changed the type of value (was ", toString(grad.dtype()),
+               " got ", toString(result.dtype()), ")");
+    grad = std::move(result);
+  }
+  return grad;
+}
 
 SavedVariable::SavedVariable(const Tensor &t, bool isOutput,
                              std::weak_ptr<Node> producer)
@@ -76,6 +177,12 @@ void SavedVariable::reset() {
 }
 
 variable_list FunctionNode::apply(variable_list &&grads) {
+  // As libtorch's generated nodes: no gradient in, none out.
+  bool anyDefined = false;
+  for (const Tensor &g : grads)
+    anyDefined |= g.defined();
+  if (!anyDefined)
+    return variable_list(next_edges().size());
   return rule_(*this, grads);
 }
 
@@ -130,8 +237,24 @@ Edge gradientEdge(const Tensor &t) {
 
 void setHistory(const Tensor &t, const std::shared_ptr<Node> &node,
                 uint32_t outputNr) {
-  t.impl().gradFn = node;
-  t.impl().outputNr = outputNr;
+  TensorImpl &impl = t.impl();
+  if (impl.gradFn && impl.gradFn != node) {
+    // An in-place write gave the tensor a new grad_fn (libtorch's
+    // update_tensor_hooks_on_new_gradfn): hooks registered so far stay with
+    // the old node, later ones go to the new node, and retain_grad() moves
+    // so that `.grad` is the gradient of the newest value.
+    if (anyHooks) {
+      std::lock_guard<std::mutex> lock(hookMutex);
+      if (findEntry(&impl))
+        hookTable.erase(&impl);
+    }
+    if (impl.retainsGrad) {
+      impl.gradFn->removeRetainedOutput(&impl);
+      node->addRetainedOutput(outputNr, t.getIntrusivePtr());
+    }
+  }
+  impl.gradFn = node;
+  impl.outputNr = outputNr;
 }
 
 bool anyRequiresGrad(std::initializer_list<const Tensor *> inputs) {

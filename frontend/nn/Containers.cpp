@@ -39,6 +39,15 @@ void ModuleDictImpl::insert(const std::string &key,
   modules_.insert(key, std::move(module));
 }
 
+std::shared_ptr<Module>
+ModuleDictImpl::clone(const std::optional<Device> &device) const {
+  auto copy = std::make_shared<ModuleDictImpl>();
+  copy->train(is_training());
+  for (const auto &item : modules_)
+    copy->insert(item.key(), item.value()->clone(device));
+  return copy;
+}
+
 std::shared_ptr<Module> ModuleDictImpl::pop(const std::string &key) {
   std::shared_ptr<Module> module = modules_[key];
   modules_.erase(key);
@@ -50,6 +59,73 @@ void ModuleDictImpl::clear() {
   for (const std::string &key : modules_.keys())
     unregister_module(key);
   modules_.clear();
+}
+
+namespace {
+/// Python's `torch.float32`, `torch.int64`, ... for a dtype.
+std::string pythonDtype(ScalarType t) {
+  switch (t) {
+  case kFloat:
+    return "torch.float32";
+  case kDouble:
+    return "torch.float64";
+  case kLong:
+    return "torch.int64";
+  case kBool:
+    return "torch.bool";
+  default:
+    return std::string("torch.") + toString(t);
+  }
+}
+
+/// One line of Python's ParameterList/ParameterDict repr.
+void printParameter(std::ostream &os, const std::string &key, const Tensor &p) {
+  os << "  (" << key << "): Parameter containing: [" << pythonDtype(p.dtype())
+     << " of size ";
+  for (size_t i = 0; i < p.sizes().size(); ++i)
+    os << (i ? "x" : "") << p.sizes()[i];
+  os << "]\n";
+}
+} // namespace
+
+void ParameterListImpl::append(const Tensor &param) {
+  bool requires_grad = param.requires_grad();
+  register_parameter(std::to_string(parameters_.size()), param, requires_grad);
+}
+
+Tensor &ParameterListImpl::at(size_t idx) {
+  KILN_CHECK(idx < size(), "Index out of range");
+  return parameters_[std::to_string(idx)];
+}
+
+const Tensor &ParameterListImpl::at(size_t idx) const {
+  KILN_CHECK(idx < size(), "Index out of range");
+  return parameters_[std::to_string(idx)];
+}
+
+void ParameterListImpl::pretty_print(std::ostream &os) const {
+  os << "ParameterList(\n";
+  for (const auto &item : parameters_)
+    printParameter(os, item.key(), item.value());
+  os << ")";
+}
+
+Tensor &ParameterDictImpl::insert(std::string key, Tensor param) {
+  bool requires_grad = param.requires_grad();
+  return register_parameter(std::move(key), std::move(param), requires_grad);
+}
+
+Tensor ParameterDictImpl::pop(const std::string &key) {
+  Tensor param = parameters_[key];
+  parameters_.erase(key);
+  return param;
+}
+
+void ParameterDictImpl::pretty_print(std::ostream &os) const {
+  os << "ParameterDict(\n";
+  for (const auto &item : parameters_)
+    printParameter(os, item.key(), item.value());
+  os << ")";
 }
 
 FunctionalImpl::FunctionalImpl(Function function)

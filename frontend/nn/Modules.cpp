@@ -3,6 +3,7 @@
 #include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace kiln::nn {
@@ -57,6 +58,45 @@ Tensor DropoutImpl::forward(const Tensor &input) {
 void DropoutImpl::pretty_print(std::ostream &os) const {
   os << "Dropout(p=" << options.p()
      << ", inplace=" << (options.inplace() ? "True" : "False") << ")";
+}
+
+void ReLUImpl::pretty_print(std::ostream &os) const {
+  os << "ReLU(" << (options.inplace() ? "inplace=True" : "") << ")";
+}
+
+void LeakyReLUImpl::pretty_print(std::ostream &os) const {
+  os << "LeakyReLU(negative_slope=" << options.negative_slope()
+     << (options.inplace() ? ", inplace=True" : "") << ")";
+}
+
+void GELUImpl::pretty_print(std::ostream &os) const {
+  os << "GELU(approximate='" << options.approximate() << "')";
+}
+
+void SoftmaxImpl::pretty_print(std::ostream &os) const {
+  os << "Softmax(dim=" << options.dim() << ")";
+}
+
+void LogSoftmaxImpl::pretty_print(std::ostream &os) const {
+  os << "LogSoftmax(dim=" << options.dim() << ")";
+}
+
+void FlattenImpl::pretty_print(std::ostream &os) const {
+  os << "Flatten(start_dim=" << options.start_dim()
+     << ", end_dim=" << options.end_dim() << ")";
+}
+
+// The loss weights are buffers, as in libtorch, so that they follow the
+// module (state_dict, clone) while the options keep the same tensors.
+void NLLLossImpl::reset() {
+  weight = register_buffer("weight", options.weight());
+}
+
+void BCELossImpl::reset() { register_buffer("weight", options.weight()); }
+
+void BCEWithLogitsLossImpl::reset() {
+  weight = register_buffer("weight", options.weight());
+  pos_weight = register_buffer("pos_weight", options.pos_weight());
 }
 
 Tensor MSELossImpl::forward(const Tensor &input, const Tensor &target) {
@@ -116,4 +156,68 @@ Tensor SequentialImpl::forward(const Tensor &input) {
   return x;
 }
 
+namespace utils {
+
+double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
+                       double norm_type, bool error_if_nonfinite) {
+  std::vector<Tensor> grads;
+  for (const Tensor &p : parameters)
+    if (p.grad().defined())
+      grads.push_back(p.grad());
+  if (grads.empty())
+    return 0.0;
+  NoGradGuard noGrad;
+  double total = 0;
+  if (std::isinf(norm_type)) {
+    for (const Tensor &g : grads)
+      total = std::max(total, g.abs().max().item<double>());
+  } else {
+    for (const Tensor &g : grads)
+      total += g.abs().pow(norm_type).sum().item<double>();
+    total = std::pow(total, 1.0 / norm_type);
+  }
+  KILN_CHECK(!error_if_nonfinite || std::isfinite(total),
+             "The total norm of order ", norm_type,
+             " for gradients from `parameters` is non-finite, so it cannot "
+             "be clipped. To disable this error and scale the gradients by "
+             "the non-finite norm anyway, set `error_if_nonfinite=false`");
+  double coef = max_norm / (total + 1e-6);
+  if (coef < 1)
+    for (Tensor &g : grads)
+      g.mul_(coef);
+  return total;
+}
+
+void clip_grad_value_(const std::vector<Tensor> &parameters,
+                      double clip_value) {
+  NoGradGuard noGrad;
+  for (const Tensor &p : parameters)
+    if (p.grad().defined())
+      p.grad().clamp_(-clip_value, clip_value);
+}
+
+Tensor parameters_to_vector(const std::vector<Tensor> &parameters) {
+  std::vector<Tensor> flat;
+  for (const Tensor &p : parameters)
+    flat.push_back(p.view(-1));
+  return cat(flat);
+}
+
+void vector_to_parameters(const Tensor &vec,
+                          const std::vector<Tensor> &parameters) {
+  KILN_CHECK(vec.dim() == 1, "expected a 1-D vector, but got a ", vec.dim(),
+             "-D tensor");
+  int64_t offset = 0;
+  for (const Tensor &p : parameters) {
+    int64_t n = p.numel();
+    KILN_CHECK(offset + n <= vec.numel(),
+               "vector_to_parameters: the vector "
+               "has ",
+               vec.numel(), " elements, fewer than the parameters");
+    p.set_data(vec.slice(0, offset, offset + n).view_as(p).data());
+    offset += n;
+  }
+}
+
+} // namespace utils
 } // namespace kiln::nn

@@ -117,6 +117,8 @@ public:
     noteRawAccess();
     return impl().data();
   }
+  /// libtorch's deprecated spelling of data_ptr<T>().
+  template <class T> T *data() const { return data_ptr<T>(); }
   /// The single value of a one-element tensor.
   Scalar item() const;
   template <class T> T item() const { return item().to<T>(); }
@@ -214,6 +216,15 @@ public:
                int64_t step = 1) const;
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
   Tensor select(int64_t dim, int64_t index) const;
+  /// A view with the given geometry over this tensor's memory (the storage
+  /// offset defaults to this tensor's). Inside kiln::compile the step runs
+  /// eagerly.
+  Tensor as_strided(IntArrayRef size, IntArrayRef stride,
+                    std::optional<int64_t> storage_offset = std::nullopt) const;
+  /// Gives the tensor `size` (contiguous strides) in place, growing its
+  /// memory when needed; new elements are uninitialised. Refused on a
+  /// tensor that requires grad, as in libtorch.
+  const Tensor &resize_(IntArrayRef size) const;
   Tensor operator[](int64_t index) const { return select(0, index); }
   Tensor operator[](const Tensor &index) const;
   /// `x.index({Slice(), 0})`, `x.index({mask})`.
@@ -285,6 +296,9 @@ public:
   Tensor div(const Scalar &other) const;
   Tensor pow(const Scalar &exponent) const;
   Tensor pow(const Tensor &exponent) const;
+  /// Python's modulus (`%`): the result has the sign of `other`.
+  Tensor remainder(const Tensor &other) const;
+  Tensor remainder(const Scalar &other) const;
   Tensor square() const { return pow(2); }
   // exp() log() sqrt() abs() neg() sin() cos() tanh() sigmoid() ...
 #define KILN_UNARY_METHOD(Name, method, ...) Tensor method() const;
@@ -292,6 +306,16 @@ public:
 #undef KILN_UNARY_METHOD
   Tensor rsqrt() const;
   Tensor sign() const;
+  /// The error function (an eager kernel: inside kiln::compile the step
+  /// runs eagerly).
+  Tensor erf() const;
+  /// log(1 + x) and exp(x) - 1, accurate for small x.
+  Tensor log1p() const;
+  Tensor expm1() const;
+  /// Elementwise tests (bool results); integer tensors are finite.
+  Tensor isfinite() const;
+  Tensor isinf() const;
+  Tensor isnan() const;
   Tensor relu() const;
   Tensor reciprocal() const;
   /// nn::functional::softmax along `dim`, optionally computing in `dtype`.
@@ -305,6 +329,9 @@ public:
   Tensor clamp_max(const Scalar &max) const;
   Tensor maximum(const Tensor &other) const;
   Tensor minimum(const Tensor &other) const;
+  /// libtorch's binary max/min: maximum/minimum.
+  Tensor max(const Tensor &other) const { return maximum(other); }
+  Tensor min(const Tensor &other) const { return minimum(other); }
   Tensor masked_fill(const Tensor &mask, const Scalar &value) const;
   Tensor masked_fill(const Tensor &mask, const Tensor &value) const;
   Tensor logical_not() const;
@@ -350,6 +377,9 @@ public:
   const Tensor &masked_fill_(const Tensor &mask, const Scalar &value) const;
   const Tensor &uniform_(double from = 0, double to = 1) const;
   const Tensor &normal_(double mean = 0, double std = 1) const;
+  /// Integers drawn uniformly from [from, to), or [0, to).
+  const Tensor &random_(int64_t from, int64_t to) const;
+  const Tensor &random_(int64_t to) const { return random_(0, to); }
 
   const Tensor &operator+=(const Tensor &o) const { return add_(o); }
   const Tensor &operator+=(const Scalar &o) const { return add_(o); }
@@ -365,6 +395,8 @@ public:
 
   TensorImpl &impl() const;
   const std::shared_ptr<TensorImpl> &getIntrusivePtr() const { return impl_; }
+  /// The TensorImpl, unowned (libtorch's name); null for an undefined tensor.
+  TensorImpl *unsafeGetTensorImpl() const { return impl_.get(); }
 
 private:
   void noteRawAccess() const;
@@ -398,6 +430,8 @@ Tensor operator/(const Tensor &a, const Tensor &b);
 Tensor operator/(const Tensor &a, const Scalar &b);
 Tensor operator/(const Scalar &a, const Tensor &b);
 Tensor operator-(const Tensor &a);
+Tensor operator%(const Tensor &a, const Tensor &b);
+Tensor operator%(const Tensor &a, const Scalar &b);
 Tensor operator<(const Tensor &a, const Tensor &b);
 Tensor operator<(const Tensor &a, const Scalar &b);
 Tensor operator<=(const Tensor &a, const Tensor &b);
@@ -439,6 +473,21 @@ Tensor clamp(const Tensor &a, std::optional<Scalar> min,
 Tensor clamp_min(const Tensor &a, const Scalar &min);
 Tensor maximum(const Tensor &a, const Tensor &b);
 Tensor minimum(const Tensor &a, const Tensor &b);
+inline Tensor max(const Tensor &a, const Tensor &b) { return maximum(a, b); }
+inline Tensor min(const Tensor &a, const Tensor &b) { return minimum(a, b); }
+Tensor remainder(const Tensor &a, const Tensor &b);
+Tensor remainder(const Tensor &a, const Scalar &b);
+Tensor erf(const Tensor &a);
+Tensor log1p(const Tensor &a);
+Tensor expm1(const Tensor &a);
+Tensor isfinite(const Tensor &a);
+Tensor isinf(const Tensor &a);
+Tensor isnan(const Tensor &a);
+/// Normalizes over the last `normalized_shape.size()` dims, then applies
+/// the elementwise affine `weight` and `bias` when defined.
+Tensor layer_norm(const Tensor &input, IntArrayRef normalized_shape,
+                  const Tensor &weight = {}, const Tensor &bias = {},
+                  double eps = 1e-5, bool cudnn_enable = true);
 Tensor sum(const Tensor &a);
 Tensor sum(const Tensor &a, IntArrayRef dims, bool keepdim = false);
 Tensor mean(const Tensor &a);
@@ -489,6 +538,10 @@ Tensor where(const Tensor &cond, const Tensor &a, const Scalar &b);
 Tensor where(const Tensor &cond, const Scalar &a, const Tensor &b);
 Tensor masked_fill(const Tensor &a, const Tensor &mask, const Scalar &value);
 Tensor transpose(const Tensor &a, int64_t dim0, int64_t dim1);
+Tensor as_strided(const Tensor &a, IntArrayRef size, IntArrayRef stride,
+                  std::optional<int64_t> storage_offset = std::nullopt);
+/// as_strided at the same storage offset (what reshape uses internally).
+Tensor _reshape_alias(const Tensor &a, IntArrayRef size, IntArrayRef stride);
 Tensor reshape(const Tensor &a, IntArrayRef shape);
 Tensor squeeze(const Tensor &a);
 Tensor unsqueeze(const Tensor &a, int64_t dim);
@@ -509,6 +562,9 @@ Tensor full(IntArrayRef size, const Scalar &value,
 Tensor randn(IntArrayRef size, const TensorOptions &options = {});
 Tensor rand(IntArrayRef size, const TensorOptions &options = {});
 Tensor randint(int64_t low, int64_t high, IntArrayRef size,
+               const TensorOptions &options = kLong);
+/// Integers drawn uniformly from [0, high).
+Tensor randint(int64_t high, IntArrayRef size,
                const TensorOptions &options = kLong);
 Tensor arange(const Scalar &end, const TensorOptions &options = {});
 Tensor arange(const Scalar &start, const Scalar &end,

@@ -48,6 +48,8 @@ std::ostream &operator<<(std::ostream &os, DeviceType d);
 
 /// Where a tensor lives. Only the CPU is implemented in eager mode.
 struct Device {
+  /// libtorch's `Device::Type`.
+  using Type = DeviceType;
   Device(DeviceType type = kCPU, int index = -1) : type_(type), index_(index) {}
   /// Parses "cpu", "cuda:1", "hip:0", ... as libtorch does; anything else
   /// throws.

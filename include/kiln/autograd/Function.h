@@ -112,6 +112,8 @@ public:
   AutogradContext ctx;
   std::vector<std::vector<int64_t>> outputSizes;
   std::vector<ScalarType> outputTypes;
+  std::vector<std::vector<int64_t>> inputSizes;
+  std::vector<ScalarType> inputTypes;
 };
 
 namespace detail {
@@ -153,6 +155,13 @@ void checkDirtyReturned(const AutogradContext &ctx,
                         const variable_list &outputs);
 std::string demangledFunctionName(const char *mangled);
 void checkBackwardArity(const std::string &name, size_t expected, size_t got);
+/// libtorch's validate_outputs: a gradient of another shape is summed to
+/// the input's shape when that broadcasts to it, else refused; a gradient
+/// of another dtype is converted.
+void validateGradients(const std::string &name,
+                       const std::vector<std::vector<int64_t>> &inputSizes,
+                       const std::vector<ScalarType> &inputTypes,
+                       variable_list &grads);
 } // namespace detail
 
 template <class T> struct Function {
@@ -180,8 +189,12 @@ template <class T> struct Function {
       o = detail::aliasIfInput(o, inputs, node->ctx, needsGrad);
     if (needsGrad) {
       auto &edges = node->mutable_next_edges();
-      for (const Tensor &in : inputs)
+      for (const Tensor &in : inputs) {
         edges.push_back(in.defined() ? gradientEdge(in) : Edge{});
+        node->inputSizes.push_back(in.defined() ? in.sizes().vec()
+                                                : std::vector<int64_t>{});
+        node->inputTypes.push_back(in.defined() ? in.dtype() : kFloat);
+      }
       node->set_num_inputs(outputs.size());
       for (size_t i = 0; i < outputs.size(); ++i) {
         node->outputSizes.push_back(outputs[i].sizes().vec());
@@ -239,6 +252,7 @@ template <class T> variable_list CppNode<T>::apply(variable_list &&grads) {
     result = run(std::move(grads));
   ctx.taskNeedsInputGrad_.clear();
   detail::checkBackwardArity(name(), next_edges().size(), result.size());
+  detail::validateGradients(name(), inputSizes, inputTypes, result);
   return result;
 }
 

@@ -30,6 +30,35 @@ public:
   NoGradGuard() : AutoGradMode(false) {}
 };
 
+/// libtorch's InferenceMode guard, reduced to what kiln tracks: while
+/// enabled, operations record no autograd history (as NoGradGuard) and
+/// InferenceMode::is_enabled() is true. Tensors made inside are ordinary
+/// tensors (kiln has no separate "inference tensor" kind).
+class InferenceMode {
+public:
+  explicit InferenceMode(bool enabled = true)
+      : prevGrad_(GradMode::is_enabled()), prevInference_(enabledFlag()) {
+    enabledFlag() = enabled;
+    // InferenceMode(false) leaves grad mode as it was.
+    GradMode::set_enabled(enabled ? false : prevGrad_);
+  }
+  ~InferenceMode() {
+    enabledFlag() = prevInference_;
+    GradMode::set_enabled(prevGrad_);
+  }
+  InferenceMode(const InferenceMode &) = delete;
+  InferenceMode &operator=(const InferenceMode &) = delete;
+  static bool is_enabled() { return enabledFlag(); }
+
+private:
+  static bool &enabledFlag() {
+    thread_local bool enabled = false;
+    return enabled;
+  }
+  bool prevGrad_;
+  bool prevInference_;
+};
+
 } // namespace kiln
 
 #endif // KILN_AUTOGRAD_GRADMODE_H

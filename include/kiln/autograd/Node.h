@@ -13,11 +13,20 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace kiln::autograd {
 
 class Node;
+
+/// A hook on a tensor's gradient (libtorch's `register_hook`): it gets the
+/// gradient flowing to the tensor and returns a replacement, or an
+/// undefined tensor to keep it.
+using TensorHook = std::function<Tensor(const Tensor &)>;
+/// The hooks of one tensor, by position; a removed hook leaves a null slot
+/// so that the positions of the others (their handles) stay valid.
+using HookList = std::vector<TensorHook>;
 
 /// Input `inputNr` of `function`; an edge with no function is a dead end.
 struct Edge {
@@ -80,6 +89,18 @@ public:
   retainedOutputs() const {
     return retained_;
   }
+  /// Stops keeping the gradient of `t` (its history moved to another node).
+  void removeRetainedOutput(const TensorImpl *t);
+
+  /// Hooks run on the gradient of output `outputNr` before apply (the hooks
+  /// registered on a non-leaf tensor while this node was its grad_fn).
+  void addTensorPreHook(uint32_t outputNr, std::shared_ptr<HookList> hooks) {
+    preHooks_.push_back({outputNr, std::move(hooks)});
+  }
+  const std::vector<std::pair<uint32_t, std::shared_ptr<HookList>>> &
+  tensorPreHooks() const {
+    return preHooks_;
+  }
 
 protected:
   std::string name_;
@@ -87,6 +108,7 @@ protected:
   size_t numInputs_ = 1;
   uint64_t sequenceNr_;
   std::vector<std::pair<uint32_t, std::weak_ptr<TensorImpl>>> retained_;
+  std::vector<std::pair<uint32_t, std::shared_ptr<HookList>>> preHooks_;
 };
 
 /// A backward node whose rule is a function of the output gradients and the
@@ -129,6 +151,46 @@ Edge gradientEdge(const Tensor &t);
 /// Makes `node` the history of `t` as output `outputNr`.
 void setHistory(const Tensor &t, const std::shared_ptr<Node> &node,
                 uint32_t outputNr = 0);
+/// A new leaf sharing `data`'s memory, without its history (libtorch's
+/// autograd::make_variable).
+inline Tensor make_variable(const Tensor &data, bool requires_grad = false) {
+  Tensor v = data.detach();
+  if (requires_grad)
+    v.requires_grad_(true);
+  return v;
+}
+
+/// Registers `hook` on the gradient of `t` (libtorch's
+/// Tensor::register_hook) and returns its handle for removeHook. On a leaf
+/// it runs before the gradient is accumulated into `.grad`; on a non-leaf
+/// it is tied to the tensor's current grad_fn, so hooks registered before
+/// an in-place write see the gradient of the earlier value.
+unsigned registerHook(const Tensor &t, TensorHook hook);
+/// A hook returning nothing only observes the gradient.
+template <
+    class F,
+    std::enable_if_t<std::is_void_v<std::invoke_result_t<F, Tensor>>, int> = 0>
+unsigned registerHook(const Tensor &t, F &&hook) {
+  return registerHook(
+      t, TensorHook([h = std::forward<F>(hook)](const Tensor &grad) mutable {
+        h(grad);
+        return Tensor();
+      }));
+}
+template <class F,
+          std::enable_if_t<!std::is_void_v<std::invoke_result_t<F, Tensor>> &&
+                               !std::is_same_v<std::decay_t<F>, TensorHook>,
+                           int> = 0>
+unsigned registerHook(const Tensor &t, F &&hook) {
+  return registerHook(t, TensorHook(std::forward<F>(hook)));
+}
+/// Removes the hook with handle `pos` of `t` (libtorch's remove_hook).
+void removeHook(const Tensor &t, unsigned pos);
+/// The hooks registered on leaf `t` (null when none).
+std::shared_ptr<HookList> leafHooks(const TensorImpl *t);
+/// Runs `hooks` on `grad` in order; each defined result replaces it.
+Tensor runHooks(const HookList &hooks, Tensor grad);
+
 /// Whether grad mode is on and any of `inputs` requires grad.
 bool anyRequiresGrad(std::initializer_list<const Tensor *> inputs);
 bool anyRequiresGrad(const variable_list &inputs);
@@ -151,10 +213,17 @@ void runBackward(const variable_list &roots, const variable_list &grads,
 void zeroGrads(const std::vector<Tensor> &params, bool set_to_none);
 
 /// PyTorch's `torch.autograd.backward`.
+/// With `inputs`, gradients are accumulated into the `.grad` of those
+/// tensors only (leaves or not); other leaves are left alone.
 void backward(const variable_list &tensors,
               const variable_list &grad_tensors = {},
               std::optional<bool> retain_graph = std::nullopt,
-              bool create_graph = false);
+              bool create_graph = false, const variable_list &inputs = {});
+/// Tensor::backward with an explicit `inputs` list, which must not be
+/// empty (libtorch's `t.backward(g, retain, create, inputs)`).
+void backwardWithInputs(const Tensor &root, const Tensor &gradient,
+                        std::optional<bool> retain_graph, bool create_graph,
+                        const variable_list &inputs);
 /// PyTorch's `torch.autograd.grad`: gradients of `outputs` w.r.t. `inputs`
 /// without touching `.grad`.
 variable_list grad(const variable_list &outputs, const variable_list &inputs,

@@ -113,9 +113,13 @@ public:
     return modules_.items();
   }
   size_t size() const noexcept { return modules_.size(); }
+  bool empty() const noexcept { return modules_.is_empty(); }
   bool is_empty() const noexcept { return modules_.is_empty(); }
   auto begin() const { return modules_.begin(); }
   auto end() const { return modules_.end(); }
+  /// A deep copy: every module cloned, under the same keys.
+  std::shared_ptr<Module>
+  clone(const std::optional<Device> &device = std::nullopt) const override;
 
 private:
   template <class Item> void insertItem(const Item &item) {
@@ -128,6 +132,95 @@ private:
   OrderedDict<std::string, std::shared_ptr<Module>> modules_;
 };
 KILN_MODULE(ModuleDict);
+
+/// A list of parameters, registered under "0", "1", ... Each keeps the
+/// requires_grad it had when appended.
+class ParameterListImpl : public Cloneable<ParameterListImpl> {
+public:
+  using Iterator = OrderedDict<std::string, Tensor>::Iterator;
+  using ConstIterator = OrderedDict<std::string, Tensor>::ConstIterator;
+
+  ParameterListImpl() = default;
+  template <class... Tensors> explicit ParameterListImpl(Tensors &&...params) {
+    (append(std::forward<Tensors>(params)), ...);
+  }
+  void reset() override {}
+  void pretty_print(std::ostream &os) const override;
+
+  void append(const Tensor &param);
+  void append(const OrderedDict<std::string, Tensor>::Item &pair) {
+    append(pair.value());
+  }
+  /// Appends every parameter of `container` (a ParameterList or a
+  /// container of tensors).
+  template <class Container> void extend(const Container &container) {
+    for (const auto &param : container)
+      append(param);
+  }
+  template <class Container>
+  ParameterListImpl &operator+=(const Container &other) {
+    extend(other);
+    return *this;
+  }
+  Tensor &at(size_t idx);
+  const Tensor &at(size_t idx) const;
+  Tensor &operator[](size_t idx) { return at(idx); }
+  const Tensor &operator[](size_t idx) const { return at(idx); }
+  Iterator begin() { return parameters_.begin(); }
+  ConstIterator begin() const { return parameters_.begin(); }
+  Iterator end() { return parameters_.end(); }
+  ConstIterator end() const { return parameters_.end(); }
+  size_t size() const noexcept { return parameters_.size(); }
+  bool is_empty() const noexcept { return parameters_.is_empty(); }
+};
+KILN_MODULE(ParameterList);
+
+/// Parameters by name, in insertion order. Each keeps the requires_grad it
+/// had when inserted.
+class ParameterDictImpl : public Cloneable<ParameterDictImpl> {
+public:
+  using Iterator = OrderedDict<std::string, Tensor>::Iterator;
+  using ConstIterator = OrderedDict<std::string, Tensor>::ConstIterator;
+
+  ParameterDictImpl() = default;
+  explicit ParameterDictImpl(const OrderedDict<std::string, Tensor> &params) {
+    for (const auto &item : params)
+      insert(item.key(), item.value());
+  }
+  void reset() override {}
+  void pretty_print(std::ostream &os) const override;
+
+  /// Adds `param` under `key` (which must be new).
+  Tensor &insert(std::string key, Tensor param);
+  /// Removes the parameter under `key` and returns it.
+  Tensor pop(const std::string &key);
+  /// Replaces the value of every key of `container` (a ParameterDict or an
+  /// OrderedDict of tensors); each key must exist already.
+  template <class Container> void update(const Container &container) {
+    for (const auto &item : container)
+      parameters_[item.key()] = item.value();
+  }
+  void clear() { parameters_.clear(); }
+  bool contains(const std::string &key) const {
+    return parameters_.contains(key);
+  }
+  std::vector<std::string> keys() const { return parameters_.keys(); }
+  std::vector<Tensor> values() const { return parameters_.values(); }
+  Tensor &get(const std::string &key) { return parameters_[key]; }
+  const Tensor &get(const std::string &key) const { return parameters_[key]; }
+  Tensor &operator[](const std::string &key) { return parameters_[key]; }
+  const Tensor &operator[](const std::string &key) const {
+    return parameters_[key];
+  }
+  Iterator begin() { return parameters_.begin(); }
+  ConstIterator begin() const { return parameters_.begin(); }
+  Iterator end() { return parameters_.end(); }
+  ConstIterator end() const { return parameters_.end(); }
+  size_t size() const noexcept { return parameters_.size(); }
+  bool empty() const noexcept { return parameters_.is_empty(); }
+  bool is_empty() const noexcept { return parameters_.is_empty(); }
+};
+KILN_MODULE(ParameterDict);
 
 /// A function as a module: `Sequential(Linear(4, 4), Functional(kiln::relu))`.
 class FunctionalImpl : public Cloneable<FunctionalImpl> {

@@ -147,6 +147,8 @@ protected:
   std::shared_ptr<Module> shared_from_this_checked() const;
 
   template <class Derived> friend class Cloneable;
+  friend class ParameterListImpl;
+  friend class ParameterDictImpl;
   /// Becomes a deep copy of `other` (Cloneable submodules of a clone).
   virtual void clone_(Module &other, const std::optional<Device> &device);
 

@@ -38,10 +38,105 @@ KILN_MODULE(Linear);
 
 class ReLUImpl : public Cloneable<ReLUImpl> {
 public:
+  explicit ReLUImpl(const ReLUOptions &options = {}) : options(options) {}
   void reset() override {}
-  Tensor forward(const Tensor &input) { return input.relu(); }
+  Tensor forward(Tensor input) { return functional::relu(input, options); }
+  void pretty_print(std::ostream &os) const override;
+  ReLUOptions options;
 };
 KILN_MODULE(ReLU);
+
+/// max(0, x) + negative_slope * min(0, x).
+class LeakyReLUImpl : public Cloneable<LeakyReLUImpl> {
+public:
+  explicit LeakyReLUImpl(const LeakyReLUOptions &options = {})
+      : options(options) {}
+  void reset() override {}
+  Tensor forward(Tensor input) {
+    return functional::leaky_relu(input, options);
+  }
+  void pretty_print(std::ostream &os) const override;
+  LeakyReLUOptions options;
+};
+KILN_MODULE(LeakyReLU);
+
+class GELUImpl : public Cloneable<GELUImpl> {
+public:
+  explicit GELUImpl(GELUOptions options = {}) : options(std::move(options)) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) {
+    return functional::gelu(input, options);
+  }
+  void pretty_print(std::ostream &os) const override;
+  GELUOptions options;
+};
+KILN_MODULE(GELU);
+
+/// The module options of Softmax / LogSoftmax: the dimension.
+struct SoftmaxOptions {
+  SoftmaxOptions(int64_t dim) : dim_(dim) {}
+  KILN_ARG(int64_t, dim);
+};
+struct LogSoftmaxOptions {
+  LogSoftmaxOptions(int64_t dim) : dim_(dim) {}
+  KILN_ARG(int64_t, dim);
+};
+
+class SoftmaxImpl : public Cloneable<SoftmaxImpl> {
+public:
+  explicit SoftmaxImpl(int64_t dim) : SoftmaxImpl(SoftmaxOptions(dim)) {}
+  explicit SoftmaxImpl(const SoftmaxOptions &options) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) {
+    return functional::softmax(input, options.dim());
+  }
+  void pretty_print(std::ostream &os) const override;
+  SoftmaxOptions options;
+};
+KILN_MODULE(Softmax);
+
+class LogSoftmaxImpl : public Cloneable<LogSoftmaxImpl> {
+public:
+  explicit LogSoftmaxImpl(int64_t dim)
+      : LogSoftmaxImpl(LogSoftmaxOptions(dim)) {}
+  explicit LogSoftmaxImpl(const LogSoftmaxOptions &options)
+      : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) {
+    return functional::log_softmax(input, options.dim());
+  }
+  void pretty_print(std::ostream &os) const override;
+  LogSoftmaxOptions options;
+};
+KILN_MODULE(LogSoftmax);
+
+/// Returns its input; takes (and ignores) any constructor arguments, as
+/// libtorch's.
+class IdentityImpl : public Cloneable<IdentityImpl> {
+public:
+  template <class... Args> explicit IdentityImpl(const Args &...) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) { return input; }
+};
+KILN_MODULE(Identity);
+
+struct FlattenOptions {
+  KILN_ARG(int64_t, start_dim) = 1;
+  KILN_ARG(int64_t, end_dim) = -1;
+};
+
+/// Flattens dimensions start_dim..end_dim into one.
+class FlattenImpl : public Cloneable<FlattenImpl> {
+public:
+  explicit FlattenImpl(const FlattenOptions &options = {}) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) {
+    return input.flatten(options.start_dim(), options.end_dim());
+  }
+  void pretty_print(std::ostream &os) const override;
+  FlattenOptions options;
+};
+KILN_MODULE(Flatten);
 
 class SigmoidImpl : public Cloneable<SigmoidImpl> {
 public:
@@ -76,6 +171,65 @@ public:
   MSELossOptions options;
 };
 KILN_MODULE(MSELoss);
+
+class L1LossImpl : public Cloneable<L1LossImpl> {
+public:
+  explicit L1LossImpl(const L1LossOptions &options = {}) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input, const Tensor &target) {
+    return functional::l1_loss(input, target, options);
+  }
+  L1LossOptions options;
+};
+KILN_MODULE(L1Loss);
+
+/// The negative log likelihood of class indices given log-probabilities.
+class NLLLossImpl : public Cloneable<NLLLossImpl> {
+public:
+  explicit NLLLossImpl(const NLLLossOptions &options = {}) : options(options) {
+    reset();
+  }
+  /// Registers the class weights (if any) as the buffer "weight".
+  void reset() override;
+  Tensor forward(const Tensor &input, const Tensor &target) {
+    return functional::nll_loss(input, target, options);
+  }
+  NLLLossOptions options;
+  Tensor weight;
+};
+KILN_MODULE(NLLLoss);
+
+/// Binary cross entropy of probabilities.
+class BCELossImpl : public Cloneable<BCELossImpl> {
+public:
+  explicit BCELossImpl(const BCELossOptions &options = {}) : options(options) {
+    reset();
+  }
+  void reset() override;
+  Tensor forward(const Tensor &input, const Tensor &target) {
+    return functional::binary_cross_entropy(input, target, options);
+  }
+  BCELossOptions options;
+};
+KILN_MODULE(BCELoss);
+
+/// Binary cross entropy of logits (a sigmoid then BCELoss, computed
+/// stably).
+class BCEWithLogitsLossImpl : public Cloneable<BCEWithLogitsLossImpl> {
+public:
+  explicit BCEWithLogitsLossImpl(const BCEWithLogitsLossOptions &options = {})
+      : options(options) {
+    reset();
+  }
+  void reset() override;
+  Tensor forward(const Tensor &input, const Tensor &target) {
+    return functional::binary_cross_entropy_with_logits(input, target, options);
+  }
+  BCEWithLogitsLossOptions options;
+  Tensor weight;
+  Tensor pos_weight;
+};
+KILN_MODULE(BCEWithLogitsLoss);
 
 class CrossEntropyLossImpl : public Cloneable<CrossEntropyLossImpl> {
 public:
@@ -247,6 +401,44 @@ public:
       : ModuleHolder(std::make_shared<SequentialImpl>(named_modules)) {}
 };
 
+namespace utils {
+
+/// Scales the gradients of `parameters` so that their total `norm_type`
+/// norm (of all gradients together; infinity for the max norm) is at most
+/// `max_norm`; returns the norm before clipping. Parameters without a
+/// gradient are skipped.
+double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
+                       double norm_type = 2.0, bool error_if_nonfinite = false);
+inline double clip_grad_norm_(std::initializer_list<Tensor> parameters,
+                              double max_norm, double norm_type = 2.0,
+                              bool error_if_nonfinite = false) {
+  return clip_grad_norm_(std::vector<Tensor>(parameters), max_norm, norm_type,
+                         error_if_nonfinite);
+}
+inline double clip_grad_norm_(const Tensor &parameter, double max_norm,
+                              double norm_type = 2.0,
+                              bool error_if_nonfinite = false) {
+  return clip_grad_norm_(std::vector<Tensor>{parameter}, max_norm, norm_type,
+                         error_if_nonfinite);
+}
+/// Clamps every gradient element into [-clip_value, clip_value].
+void clip_grad_value_(const std::vector<Tensor> &parameters, double clip_value);
+inline void clip_grad_value_(std::initializer_list<Tensor> parameters,
+                             double clip_value) {
+  clip_grad_value_(std::vector<Tensor>(parameters), clip_value);
+}
+inline void clip_grad_value_(const Tensor &parameter, double clip_value) {
+  clip_grad_value_(std::vector<Tensor>{parameter}, clip_value);
+}
+/// The parameters flattened and concatenated into one vector.
+Tensor parameters_to_vector(const std::vector<Tensor> &parameters);
+/// Makes each parameter a view of its slice of `vec` (the inverse of
+/// parameters_to_vector; as in libtorch the parameters then share `vec`'s
+/// memory).
+void vector_to_parameters(const Tensor &vec,
+                          const std::vector<Tensor> &parameters);
+
+} // namespace utils
 } // namespace kiln::nn
 
 #endif // KILN_NN_MODULES_H
