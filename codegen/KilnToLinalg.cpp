@@ -206,6 +206,11 @@ struct ScalarMath {
       return b.create<arith::ConstantOp>(loc, b.getFloatAttr(t, v));
     return intConstant(b, loc, t, static_cast<int64_t>(v));
   }
+  /// Integer v == k.
+  Value equals(Value v, int64_t k) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, v,
+                                   constant(v, double(k)));
+  }
   template <class FloatOp, class IntOp> Value typed(Value x, Value y) {
     if (isFloat(x))
       return b.create<FloatOp>(loc, x, y);
@@ -229,6 +234,8 @@ struct ScalarMath {
   Value sin(Value x) { return b.create<math::SinOp>(loc, x); }
   Value cos(Value x) { return b.create<math::CosOp>(loc, x); }
   Value tanh(Value x) { return b.create<math::TanhOp>(loc, x); }
+  /// A libm call (MathToLibm), as the eager kernel's std::erf.
+  Value erf(Value x) { return b.create<math::ErfOp>(loc, x); }
   Value add(Value x, Value y) {
     return typed<arith::AddFOp, arith::AddIOp>(x, y);
   }
@@ -244,11 +251,7 @@ struct ScalarMath {
   Value div(Value x, Value y) {
     if (isFloat(x))
       return b.create<arith::DivFOp>(loc, x, y);
-    auto eq = [&](Value v, int64_t k) {
-      return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, v,
-                                     constant(v, double(k)));
-    };
-    Value zero = eq(y, 0), minusOne = eq(y, -1);
+    Value zero = equals(y, 0), minusOne = equals(y, -1);
     Value unsafe = b.create<arith::OrIOp>(loc, zero, minusOne);
     Value safe = b.create<arith::SelectOp>(loc, unsafe, constant(y, 1), y);
     Value quotient = b.create<arith::DivSIOp>(loc, x, safe);
@@ -256,12 +259,32 @@ struct ScalarMath {
         b.create<arith::SelectOp>(loc, zero, constant(x, 0), neg(x));
     return b.create<arith::SelectOp>(loc, unsafe, special, quotient);
   }
+  /// The truncated remainder: arith.remf (fmod) for floats; for integers
+  /// as ScalarMath<int64_t>::rem, x % 0 and x % -1 are 0, so that srem is
+  /// only reached with a safe divisor (x % 1 is that 0).
+  Value rem(Value x, Value y) {
+    if (isFloat(x))
+      return b.create<arith::RemFOp>(loc, x, y);
+    Value unsafe = b.create<arith::OrIOp>(loc, equals(y, 0), equals(y, -1));
+    Value safe = b.create<arith::SelectOp>(loc, unsafe, constant(y, 1), y);
+    return b.create<arith::RemSIOp>(loc, x, safe);
+  }
   Value pow(Value x, Value y) { return powScalar(b, loc, nullptr, {x, y}); }
   Value maximum(Value x, Value y) {
     return typed<arith::MaximumFOp, arith::MaxSIOp>(x, y);
   }
   Value minimum(Value x, Value y) {
     return typed<arith::MinimumFOp, arith::MinSIOp>(x, y);
+  }
+  /// Ordered comparisons (false with a NaN), as C++'s < and >.
+  Value lt(Value x, Value y) {
+    if (isFloat(x))
+      return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, x, y);
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
+  }
+  Value gt(Value x, Value y) { return lt(y, x); }
+  Value select(Value c, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, c, x, y);
   }
 };
 

@@ -116,10 +116,12 @@ struct EagerMath {
   Tensor mul(const Tensor &x, const Tensor &y) { return x * y; }
   Tensor div(const Tensor &x, const Tensor &y) { return x / y; }
   Tensor pow(const Tensor &x, const Tensor &y) { return x.pow(y); }
+  Tensor exp(const Tensor &x) { return x.exp(); }
   Tensor log(const Tensor &x) { return x.log(); }
   Tensor sin(const Tensor &x) { return x.sin(); }
   Tensor cos(const Tensor &x) { return x.cos(); }
   Tensor sign(const Tensor &x) { return x.sign(); }
+  Tensor remainder(const Tensor &x, const Tensor &y) { return x.remainder(y); }
   Tensor select(const Tensor &c, const Tensor &x, const Tensor &y) {
     return where(c, x, y);
   }
@@ -275,14 +277,6 @@ Tensor Tensor::relu() const {
       });
 }
 
-Tensor Tensor::erf() const {
-  return unaryWithGrad(UnaryOp::Erf, "ErfBackward0", *this, true, true, false,
-                       [](const Tensor &g, const Tensor &x, const Tensor &) {
-                         // d erf(x) / dx = 2 / sqrt(pi) * exp(-x^2)
-                         return g * ((x * x).neg().exp() * 1.1283791670955126);
-                       });
-}
-
 // log1p and expm1 are compositions (so that autograd and kiln::compile need
 // no new rules), kept accurate near 0 by Goldberg's correction: with
 // u = 1 + x rounded, log(u) * x / (u - 1) is log1p(x) to a few ulps.
@@ -326,16 +320,7 @@ Tensor Tensor::remainder(const Tensor &other) const {
   KILN_CHECK(t != kBool, "\"remainder_cpu\" not implemented for 'Bool'");
   if (!isFloatingType(t))
     KILN_CHECK(!(other == 0).any().item<bool>(), "ZeroDivisionError");
-  return binaryWithGrad(
-      BinaryOp::Remainder, "RemainderBackward0", *this, other, false,
-      Keep::ForOther, Keep::ForOther,
-      [](FunctionNode &n, const Tensor &g, const Tensor &x, const Tensor &y) {
-        // d/dx = 1; d/dy = -floor(x / y) = -(x - remainder(x, y)) / y.
-        Tensor gy;
-        if (n.needsInputGrad(1))
-          gy = -g * ((x - x.remainder(y)) / y);
-        return GradPair{n.needsInputGrad(0) ? g : Tensor(), gy};
-      });
+  return binaryRemainder(*this, other);
 }
 Tensor Tensor::remainder(const Scalar &other) const {
   return remainder(wrap(other));
@@ -345,7 +330,6 @@ Tensor operator%(const Tensor &a, const Scalar &b) { return a.remainder(b); }
 Tensor remainder(const Tensor &a, const Tensor &b) { return a.remainder(b); }
 Tensor remainder(const Tensor &a, const Scalar &b) { return a.remainder(b); }
 
-Tensor erf(const Tensor &a) { return a.erf(); }
 Tensor log1p(const Tensor &a) { return a.log1p(); }
 Tensor expm1(const Tensor &a) { return a.expm1(); }
 Tensor isfinite(const Tensor &a) { return a.isfinite(); }

@@ -51,6 +51,8 @@ Tensor makeAlias(const Tensor &base, std::vector<int64_t> sizes,
   impl->isView = true;
   const TensorImpl &b = base.impl();
   impl->viewBase = b.isView ? b.viewBase : base.getIntrusivePtr();
+  impl->noGradViewOfGradTensor =
+      !GradMode::is_enabled() && base.requires_grad();
   return Tensor(std::move(impl));
 }
 
@@ -166,8 +168,8 @@ const Tensor &commitInplace(const Tensor &self, const Tensor &given) {
   if (auto *r = trace::active())
     r->assign(self, r->value(value));
   if (value.grad_fn()) {
-    impl.gradFn = value.grad_fn();
-    impl.outputNr = value.output_nr();
+    // Through setHistory: retain_grad and hooks follow the new history.
+    autograd::setHistory(self, value.grad_fn(), value.output_nr());
   } else if (impl.gradFn && GradMode::is_enabled()) {
     // Every element was overwritten by a value without history: the old
     // history gets a zero gradient (PyTorch's CopyBackwards), and the

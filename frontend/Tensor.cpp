@@ -73,7 +73,8 @@ bool Tensor::is_nonzero() const {
 }
 
 bool Tensor::requires_grad() const {
-  return impl().requiresGrad || impl().gradFn != nullptr;
+  return impl().requiresGrad || impl().gradFn != nullptr ||
+         impl().noGradViewOfGradTensor;
 }
 
 const Tensor &Tensor::requires_grad_(bool requiresGrad) const {
@@ -85,6 +86,8 @@ const Tensor &Tensor::requires_grad_(bool requiresGrad) const {
              "Only Tensors of floating point and complex dtype can require "
              "gradients");
   impl().requiresGrad = requiresGrad;
+  if (!requiresGrad)
+    impl().noGradViewOfGradTensor = false;
   return *this;
 }
 
@@ -143,6 +146,7 @@ Tensor Tensor::detach() const {
   // Cut from the graph, the alias is nobody's view for autograd.
   alias.impl().isView = impl().isView;
   alias.impl().viewBase.reset();
+  alias.impl().noGradViewOfGradTensor = false;
   if (auto *r = trace::active())
     r->bind(alias,
             r->emit(trace::Op::Detach, {r->value(*this)}, sizes(), dtype()));
@@ -152,6 +156,7 @@ Tensor Tensor::detach() const {
 const Tensor &Tensor::detach_() const {
   impl().gradFn = nullptr;
   impl().requiresGrad = false;
+  impl().noGradViewOfGradTensor = false;
   return *this;
 }
 

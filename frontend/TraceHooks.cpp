@@ -85,8 +85,6 @@ void traceBinary(trace::Recorder &r, BinaryOp op, const Tensor &a,
     return compare(Predicate::Gt);
   case BinaryOp::Ge:
     return compare(Predicate::Ge);
-  case BinaryOp::Remainder:
-    return r.fail("remainder (an eager-only kernel)");
   default:
     r.fail("an eager-only kernel (threshold gradient)");
   }
@@ -135,8 +133,6 @@ void traceUnary(trace::Recorder &r, UnaryOp op, const Tensor &in,
     // +0.0 and has sign's value.
     return r.bind(out, select(r, r.splat(0, shape, kBool), x, sign));
   }
-  case UnaryOp::Erf:
-    return r.fail("erf (an eager-only kernel)");
   case UnaryOp::LogicalNot: {
     int b = r.cast(x, kBool);
     return r.bind(

@@ -189,6 +189,11 @@ OpFoldResult MinOp::fold(FoldAdaptor a) {
   return foldByTable<ops::Min>(getType(), a.getLhs(), a.getRhs());
 }
 
+// remainder(splat a, splat b) -> splat, Python's modulus
+OpFoldResult RemainderOp::fold(FoldAdaptor a) {
+  return foldByTable<ops::Remainder>(getType(), a.getLhs(), a.getRhs());
+}
+
 // cast(x : T to T) -> x
 OpFoldResult CastOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())

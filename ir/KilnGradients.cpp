@@ -41,9 +41,11 @@ struct Grad {
   }
   Value zerosLike(Value x) { return constant(x, 0); }
   Value pow(Value x, Value y) { return b.create<PowOp>(loc, x, y); }
+  Value exp(Value x) { return b.create<ExpOp>(loc, x); }
   Value log(Value x) { return b.create<LogOp>(loc, x); }
   Value sin(Value x) { return b.create<SinOp>(loc, x); }
   Value cos(Value x) { return b.create<CosOp>(loc, x); }
+  Value remainder(Value x, Value y) { return b.create<RemainderOp>(loc, x, y); }
   /// -1, 0 or 1 (0 for NaN), as kiln ops.
   Value sign(Value x) {
     Value zero = zerosLike(x);

@@ -51,6 +51,20 @@ def Kiln_SigmoidOp : Kiln_UnaryOp<"sigmoid", "1 / (1 + e^-x)"> {
   }];
 }
 
+def Kiln_ErfOp : Kiln_UnaryOp<"erf", "erf(x)"> {
+  let description = [{
+    The error function `erf(x) = 2 / sqrt(pi) * integral from 0 to x of
+    e^(-t^2) dt`, as libm's `erf`/`erff` (the lowering calls them, as the
+    eager kernel does). Its gradient is `2 / sqrt(pi) * e^(-x^2) * g`.
+
+    Example:
+
+    ```mlir
+    %y = kiln.erf %x : tensor<4xf32>
+    ```
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise binary
 //===----------------------------------------------------------------------===//
@@ -87,6 +101,22 @@ class Kiln_ExtremumBinaryOp<string mnemonic, string what>
 
 def Kiln_MaxOp : Kiln_ExtremumBinaryOp<"max", "maximum">;
 def Kiln_MinOp : Kiln_ExtremumBinaryOp<"min", "minimum">;
+def Kiln_RemainderOp : Kiln_BinaryOp<"remainder", "lhs mod rhs"> {
+  let description = [{
+    Python's modulus (PyTorch's `remainder`): the result has the sign of
+    `rhs`. It is the truncated remainder (C's `fmod`, exact), plus `rhs`
+    where that is nonzero with the other sign: `-0.0` stays `-0.0`,
+    `x mod 0.0` is NaN, `-1 mod inf` is `inf`. For integers `x mod 0` is 0
+    (eager raises before computing it). The gradients are `g` and
+    `-g * floor(lhs / rhs)`.
+
+    Example:
+
+    ```mlir
+    %z = kiln.remainder %x, %y : tensor<2x3xf32>
+    ```
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Comparison, selection, casts, constants

@@ -126,13 +126,6 @@ void unaryTyped(UnaryOp op, const StridedView &in, const StridedView &out) {
     return map1<T, T>(in, out, [](T x) { return T((T(0) < x) - (x < T(0))); });
   case UnaryOp::LogicalNot:
     return map1<T, T>(in, out, [](T x) { return T(!x); });
-  case UnaryOp::Erf:
-    return map1<T, T>(in, out, [](T x) {
-      if constexpr (std::is_floating_point_v<T>)
-        return std::erf(x);
-      else
-        return T(std::erf(double(x)));
-    });
   }
 }
 
@@ -151,21 +144,6 @@ void binaryTyped(BinaryOp op, const StridedView &a, const StridedView &b,
   case BinaryOp::ThresholdGrad:
     // PyTorch's threshold_backward: 0 where x <= 0; a NaN x passes g.
     return map2<T, T>(a, b, out, [](T g, T x) { return x <= T(0) ? T(0) : g; });
-  case BinaryOp::Remainder:
-    return map2<T, T>(a, b, out, [](T x, T y) {
-      if constexpr (std::is_same_v<T, bool>) {
-        return T(x && !y);
-      } else {
-        T r;
-        if constexpr (std::is_floating_point_v<T>)
-          r = std::fmod(x, y);
-        else
-          r = y == 0 ? T(0) : T(x % y);
-        if (r != 0 && ((r < 0) != (y < 0)))
-          r += y;
-        return r;
-      }
-    });
   case BinaryOp::Eq:
     return map2<T, bool>(a, b, out, [](T x, T y) { return x == y; });
   case BinaryOp::Ne:

@@ -431,8 +431,17 @@ variable_list grad(const variable_list &outputs, const variable_list &inputs,
 namespace kiln {
 
 void Tensor::backward(const Tensor &gradient, std::optional<bool> retain_graph,
-                      bool create_graph) const {
-  autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+                      bool create_graph,
+                      std::optional<TensorList> inputs) const {
+  if (inputs)
+    autograd::backwardWithInputs(*this, gradient, retain_graph, create_graph,
+                                 variable_list(inputs->begin(), inputs->end()));
+  else
+    autograd::backward({*this}, {gradient}, retain_graph, create_graph);
+}
+
+void Tensor::remove_hook(unsigned pos) const {
+  autograd::removeHook(*this, pos);
 }
 
 void Tensor::retain_grad() const {

@@ -155,6 +155,10 @@ public:
   bool is_variable() const noexcept { return true; }
   /// The same memory without history (libtorch's `variable_data()`).
   Tensor data() const { return detach(); }
+  Tensor variable_data() const { return detach(); }
+  /// libtorch's `tensor_data()`: the same memory without history. (kiln
+  /// keeps one version counter per storage, so it is shared here.)
+  Tensor tensor_data() const { return detach(); }
   /// Makes this tensor use `new_data`'s memory, dtype and geometry while
   /// keeping its own autograd identity (`p.set_data(...)` swaps a
   /// parameter's storage). A host mutation a trace cannot see: a traced
@@ -163,9 +167,17 @@ public:
   uint32_t output_nr() const { return impl().outputNr; }
   /// Backpropagates from this tensor. Without `gradient` it must hold one
   /// element. The graph is freed unless `retain_graph` is true.
+  /// With `inputs`, only those tensors' `.grad`s are accumulated (leaves
+  /// or not).
   void backward(const Tensor &gradient = {},
                 std::optional<bool> retain_graph = std::nullopt,
-                bool create_graph = false) const;
+                bool create_graph = false,
+                std::optional<TensorList> inputs = std::nullopt) const;
+  /// libtorch's register_hook: `hook(grad)` runs when this tensor's
+  /// gradient is computed; a hook returning a Tensor replaces the gradient.
+  /// Returns the handle remove_hook takes. (Defined in autograd/Node.h.)
+  template <class F> unsigned register_hook(F &&hook) const;
+  void remove_hook(unsigned pos) const;
   void retain_grad() const;
   bool retains_grad() const { return impl().retainsGrad; }
   /// A new tensor sharing memory, cut from the graph.
@@ -300,15 +312,12 @@ public:
   Tensor remainder(const Tensor &other) const;
   Tensor remainder(const Scalar &other) const;
   Tensor square() const { return pow(2); }
-  // exp() log() sqrt() abs() neg() sin() cos() tanh() sigmoid() ...
+  // exp() log() sqrt() abs() neg() sin() cos() tanh() sigmoid() erf() ...
 #define KILN_UNARY_METHOD(Name, method, ...) Tensor method() const;
   KILN_UNARY_OPS(KILN_UNARY_METHOD)
 #undef KILN_UNARY_METHOD
   Tensor rsqrt() const;
   Tensor sign() const;
-  /// The error function (an eager kernel: inside kiln::compile the step
-  /// runs eagerly).
-  Tensor erf() const;
   /// log(1 + x) and exp(x) - 1, accurate for small x.
   Tensor log1p() const;
   Tensor expm1() const;
@@ -459,7 +468,8 @@ Tensor mul(const Tensor &a, const Tensor &b);
 Tensor div(const Tensor &a, const Tensor &b);
 Tensor pow(const Tensor &a, const Scalar &exponent);
 Tensor pow(const Tensor &a, const Tensor &exponent);
-// exp(a) log(a) sqrt(a) abs(a) neg(a) sin(a) cos(a) tanh(a) sigmoid(a) ...
+// exp(a) log(a) sqrt(a) abs(a) neg(a) sin(a) cos(a) tanh(a) sigmoid(a) erf(a)
+// ...
 #define KILN_UNARY_FUNCTION(Name, method, ...) Tensor method(const Tensor &a);
 KILN_UNARY_OPS(KILN_UNARY_FUNCTION)
 #undef KILN_UNARY_FUNCTION
@@ -477,7 +487,6 @@ inline Tensor max(const Tensor &a, const Tensor &b) { return maximum(a, b); }
 inline Tensor min(const Tensor &a, const Tensor &b) { return minimum(a, b); }
 Tensor remainder(const Tensor &a, const Tensor &b);
 Tensor remainder(const Tensor &a, const Scalar &b);
-Tensor erf(const Tensor &a);
 Tensor log1p(const Tensor &a);
 Tensor expm1(const Tensor &a);
 Tensor isfinite(const Tensor &a);

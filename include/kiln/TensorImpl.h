@@ -39,6 +39,10 @@ struct TensorImpl {
   /// For a view: the tensor at the root of its chain of views, so that
   /// in-place writes to a view of a leaf that requires grad are refused.
   std::weak_ptr<TensorImpl> viewBase;
+  /// A view made under no_grad of a tensor that requires grad: it reports
+  /// requires_grad() (as libtorch's views do) but is a leaf without an
+  /// accumulator, so no gradient reaches it or its base through it.
+  bool noGradViewOfGradTensor = false;
   /// A Python-style number wrapped as a 0-dim tensor (type promotion).
   bool isWrappedNumber = false;
   bool retainsGrad = false;

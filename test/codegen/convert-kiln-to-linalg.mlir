@@ -33,6 +33,27 @@ func.func @unary(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf
 
 // -----
 
+// erf is math.erf (a libm call later); remainder is the truncated remainder
+// (remf; remsi with a safe divisor, x % 0 and x % -1 being 0) plus the
+// divisor where that is nonzero with the other sign.
+// CHECK-LABEL: func @erf_remainder
+// CHECK: math.erf
+// CHECK: %[[REM:.+]] = arith.remf %[[X:[^ ]+]], %[[Y:[^ ]+]] : f32
+// CHECK: arith.addf %[[REM]], %[[Y]]
+// CHECK: arith.cmpf olt, %[[REM]]
+// CHECK: %[[SAFE:.+]] = arith.select %{{.+}}, %c1_i64, %[[J:[^ ]+]] : i64
+// CHECK: %[[IREM:.+]] = arith.remsi %{{.+}}, %[[SAFE]] : i64
+// CHECK: arith.addi %[[IREM]], %[[J]]
+// CHECK-NOT: kiln.
+func.func @erf_remainder(%x: tensor<2xf32>, %y: tensor<2xf32>, %i: tensor<2xi64>, %j: tensor<2xi64>) -> (tensor<2xf32>, tensor<2xf32>, tensor<2xi64>) {
+  %0 = kiln.erf %x : tensor<2xf32>
+  %1 = kiln.remainder %x, %y : tensor<2xf32>
+  %2 = kiln.remainder %i, %j : tensor<2xi64>
+  return %0, %1, %2 : tensor<2xf32>, tensor<2xf32>, tensor<2xi64>
+}
+
+// -----
+
 // Float and integer forms of the binary ops (integer division truncates;
 // float x^2 is x * x as in the eager kernel; integer powers square and
 // multiply in a loop, wrapping).

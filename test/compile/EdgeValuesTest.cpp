@@ -244,6 +244,11 @@ TEST(EdgeValues, UnaryOps) {
       {"cos", [](auto &v) { return v[0].cos(); }, 1},
       {"tanh", [](auto &v) { return v[0].tanh(); }, 1},
       {"sigmoid", [](auto &v) { return v[0].sigmoid(); }, 1},
+      {"erf", [](auto &v) { return v[0].erf(); }, 1},
+      {"remainder_1.5", [](auto &v) { return v[0].remainder(1.5); }, 0},
+      {"remainder_-1.5", [](auto &v) { return v[0] % -1.5; }, 0},
+      {"rremainder", [](auto &v) { return full({}, 2.5, v[0].dtype()) % v[0]; },
+       0},
       {"clamp", [](auto &v) { return v[0].clamp(-1.0, 2.0); }, 0},
       {"clamp_min", [](auto &v) { return v[0].clamp_min(0.0); }, 0},
       {"clamp_max", [](auto &v) { return v[0].clamp_max(-0.0); }, 0},
@@ -288,6 +293,7 @@ TEST(EdgeValues, BinaryOpsOnAGrid) {
       {"pow", [](auto &v) { return v[0].pow(v[1]); }, 1},
       {"maximum", [](auto &v) { return v[0].maximum(v[1]); }, 0},
       {"minimum", [](auto &v) { return v[0].minimum(v[1]); }, 0},
+      {"remainder", [](auto &v) { return v[0].remainder(v[1]); }, 0},
       {"where_lt", [](auto &v) { return where(v[0] < v[1], v[0], v[1]); }, 0},
       {"eq", [](auto &v) { return (v[0] == v[1]).to(v[0].dtype()); }, 0},
       {"ne", [](auto &v) { return (v[0] != v[1]).to(v[0].dtype()); }, 0},
@@ -520,6 +526,15 @@ TEST(EdgeValues, IntegerOps) {
       {"abs", [](auto &a) { return a[0].abs(); }, {x}},
       {"sign", [](auto &a) { return a[0].sign(); }, {x}},
       {"div_true", [](auto &a) { return a[0] / a[1]; }, {col, row}},
+      {"remainder",
+       [](auto &a) {
+         // No zero divisor (eager raises); MIN % -1 is 0.
+         return a[0].remainder(
+             tensor({INT64_MAX, INT64_MIN, int64_t(2), int64_t(1), int64_t(-1),
+                     int64_t(3), p53 + 1, int64_t(-7)})
+                 .reshape({1, 8}));
+       },
+       {col}},
       {"mean_of_cast", [](auto &a) { return a[0].to(kDouble).mean(); }, {x}},
   };
   for (EdgeCase &c : cases)

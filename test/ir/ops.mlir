@@ -19,7 +19,9 @@ func.func @unary(%x: tensor<4xf32>) -> tensor<4xf32> {
   %6 = kiln.cos %5 : tensor<4xf32>
   // CHECK: kiln.tanh
   %7 = kiln.tanh %6 : tensor<4xf32>
-  return %7 : tensor<4xf32>
+  // CHECK: kiln.erf
+  %8 = kiln.erf %7 : tensor<4xf32>
+  return %8 : tensor<4xf32>
 }
 
 // CHECK-LABEL: func @binary
@@ -38,14 +40,18 @@ func.func @binary(%a: tensor<2x3xf64>, %b: tensor<2x3xf64>) -> tensor<2x3xf64> {
   %5 = kiln.max %4, %b : tensor<2x3xf64>
   // CHECK: kiln.min
   %6 = kiln.min %5, %b : tensor<2x3xf64>
-  return %6 : tensor<2x3xf64>
+  // CHECK: kiln.remainder
+  %7 = kiln.remainder %6, %b : tensor<2x3xf64>
+  return %7 : tensor<2x3xf64>
 }
 
 // CHECK-LABEL: func @integers
 func.func @integers(%a: tensor<3xi64>) -> tensor<3xi64> {
   // CHECK: kiln.add %{{.*}}, %{{.*}} : tensor<3xi64>
   %0 = kiln.add %a, %a : tensor<3xi64>
-  return %0 : tensor<3xi64>
+  // CHECK: kiln.remainder %{{.*}}, %{{.*}} : tensor<3xi64>
+  %1 = kiln.remainder %0, %a : tensor<3xi64>
+  return %1 : tensor<3xi64>
 }
 
 // CHECK-LABEL: func @select_cast_constant

@@ -10,6 +10,10 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=int_pow --backend=jit | FileCheck %s --check-prefix=POW
 // RUN: kiln-run %s --entry=int_div | FileCheck %s --check-prefix=IDIV
 // RUN: kiln-run %s --entry=int_div --backend=jit | FileCheck %s --check-prefix=IDIV
+// RUN: kiln-run %s --entry=int_remainder | FileCheck %s --check-prefix=IREM
+// RUN: kiln-run %s --entry=int_remainder --backend=jit | FileCheck %s --check-prefix=IREM
+// RUN: kiln-run %s --entry=float_remainder | FileCheck %s --check-prefix=FREM
+// RUN: kiln-run %s --entry=float_remainder --backend=jit | FileCheck %s --check-prefix=FREM
 // The interpreter (the eager kernels) and the JIT agree at special values:
 // NaN, +-inf, +-0.0 (printed as -0.), ties and out-of-range casts.
 
@@ -100,4 +104,28 @@ func.func @int_div() -> tensor<4xi64> {
   %y = kiln.slice %b starts [0] limits [4] steps [1] : tensor<5xi64> -> tensor<4xi64>
   %q = kiln.div %x, %y : tensor<4xi64>
   return %q : tensor<4xi64>
+}
+
+// Integer remainder has the divisor's sign; x % 0 is 0 and INT64_MIN % -1
+// is 0 (no trap in the JIT). Slices keep the divisors from folding.
+// IREM: result 0: tensor([ 0,  0,  1, -1,  1, -2])
+func.func @int_remainder() -> tensor<6xi64> {
+  %a = kiln.constant dense<[7, -9223372036854775808, 7, 7, -7, -7, 0]> : tensor<7xi64>
+  %b = kiln.constant dense<[0, -1, 3, -2, 2, -5, 9]> : tensor<7xi64>
+  %x = kiln.slice %a starts [0] limits [6] steps [1] : tensor<7xi64> -> tensor<6xi64>
+  %y = kiln.slice %b starts [0] limits [6] steps [1] : tensor<7xi64> -> tensor<6xi64>
+  %r = kiln.remainder %x, %y : tensor<6xi64>
+  return %r : tensor<6xi64>
+}
+
+// Float remainder: x % 0 is NaN, -0.0 stays, -1 % inf is inf, 1 % -inf is
+// -inf, inf % y is NaN, and the result takes the divisor's sign.
+// FREM: result 0: tensor([ nan, -0.0000, inf, -inf, nan, 0.5000, -0.5000],
+func.func @float_remainder() -> tensor<7xf64> {
+  %a = kiln.constant dense<[1.0, -0.0, -1.0, 1.0, 0x7FF0000000000000, -5.5, 5.5, 0.0]> : tensor<8xf64>
+  %b = kiln.constant dense<[0.0, 3.0, 0x7FF0000000000000, 0xFFF0000000000000, 2.0, 2.0, -2.0, 1.0]> : tensor<8xf64>
+  %x = kiln.slice %a starts [0] limits [7] steps [1] : tensor<8xf64> -> tensor<7xf64>
+  %y = kiln.slice %b starts [0] limits [7] steps [1] : tensor<8xf64> -> tensor<7xf64>
+  %r = kiln.remainder %x, %y : tensor<7xf64>
+  return %r : tensor<7xf64>
 }

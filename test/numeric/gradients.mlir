@@ -7,6 +7,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=cos --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=tanh --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sigmoid --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=erf --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=abs --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=log --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sqrt --fd-check | FileCheck %s
@@ -17,6 +18,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=min --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=div --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=pow --fd-check | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=remainder --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=select --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=broadcast --fd-check | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_sum --fd-check | FileCheck %s
@@ -35,6 +37,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=cos --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=tanh --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sigmoid --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=erf --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=abs --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=log --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=sqrt --fd-check --backend=jit | FileCheck %s
@@ -45,6 +48,7 @@
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=min --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=div --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=pow --fd-check --backend=jit | FileCheck %s
+// RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=remainder --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=select --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=broadcast --fd-check --backend=jit | FileCheck %s
 // RUN: kiln-opt %s -kiln-autodiff | kiln-run --entry=reduce_sum --fd-check --backend=jit | FileCheck %s
@@ -94,6 +98,14 @@ func.func @cos(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor
 
 func.func @tanh(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>) {
   %out = kiln.tanh %x : tensor<2x3xf64>
+  %weighted = kiln.mul %out, %w : tensor<2x3xf64>
+  %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>
+  return %loss, %g#0, %g#1 : tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>
+}
+
+func.func @erf(%x: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>) {
+  %out = kiln.erf %x : tensor<2x3xf64>
   %weighted = kiln.mul %out, %w : tensor<2x3xf64>
   %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
   %g:2 = kiln.backward %loss wrt %x, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>
@@ -183,6 +195,24 @@ func.func @div(%x: tensor<2x3xf64>, %y: tensor<2x3xf64>, %w: tensor<2x3xf64>) ->
   %half = kiln.constant dense<0.5> : tensor<2x3xf64>
   %p = kiln.add %sq, %half : tensor<2x3xf64>
   %out = kiln.div %x, %p : tensor<2x3xf64>
+  %weighted = kiln.mul %out, %w : tensor<2x3xf64>
+  %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  %g:3 = kiln.backward %loss wrt %x, %y, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>
+  return %loss, %g#0, %g#1, %g#2 : tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>
+}
+
+// Divisors of either sign, away from 0: -(y^2 + 0.5) where y < 0.
+func.func @remainder(%x: tensor<2x3xf64>, %y: tensor<2x3xf64>, %w: tensor<2x3xf64>) -> (tensor<f64>, tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>) {
+  %sq = kiln.mul %y, %y : tensor<2x3xf64>
+  %half = kiln.constant dense<0.5> : tensor<2x3xf64>
+  %p = kiln.add %sq, %half : tensor<2x3xf64>
+  %zero = kiln.constant dense<0.0> : tensor<2x3xf64>
+  %negative = kiln.cmp lt, %y, %zero : tensor<2x3xf64>
+  %minus = kiln.neg %p : tensor<2x3xf64>
+  %d = kiln.select %negative, %minus, %p : tensor<2x3xi1>, tensor<2x3xf64>
+  %three = kiln.constant dense<3.0> : tensor<2x3xf64>
+  %x3 = kiln.mul %x, %three : tensor<2x3xf64>
+  %out = kiln.remainder %x3, %d : tensor<2x3xf64>
   %weighted = kiln.mul %out, %w : tensor<2x3xf64>
   %loss = kiln.reduce_sum %weighted dims [0, 1] : tensor<2x3xf64> -> tensor<f64>
   %g:3 = kiln.backward %loss wrt %x, %y, %w : tensor<f64> wrt tensor<2x3xf64>, tensor<2x3xf64>, tensor<2x3xf64>

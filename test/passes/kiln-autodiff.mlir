@@ -207,6 +207,23 @@ func.func @tanh(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
 
 // -----
 
+// 2 / sqrt(pi) * e^(-x^2) * g.
+// CHECK-LABEL: func @erf(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.12837923> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.mul %arg0, %arg0 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.neg %[[V1]] : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.exp %[[V2]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.mul %[[V0]], %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.mul %[[V4]], %arg1 : tensor<3xf32>
+// CHECK-NEXT: return %[[V5]] : tensor<3xf32>
+func.func @erf(%x: tensor<3xf32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  %y = kiln.erf %x : tensor<3xf32>
+  %g = kiln.backward %y seed %v wrt %x : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>
+  return %g : tensor<3xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func @add(
 // CHECK-NEXT: return %arg2, %arg2 : tensor<3xf32>, tensor<3xf32>
 func.func @add(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
@@ -237,6 +254,26 @@ func.func @sub(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tens
 // CHECK-NEXT: return %[[V0]], %[[V4]] : tensor<3xf32>, tensor<3xf32>
 func.func @div(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
   %z = kiln.div %x, %y : tensor<3xf32>
+  %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
+  return %gx, %gy : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// g and -g * floor(x / y), floor(q) being q - remainder(q, 1) (or q where
+// that is NaN: q = +-inf, NaN).
+// CHECK-LABEL: func @remainder(
+// CHECK-NEXT: %[[V0:.+]] = kiln.constant dense<1.000000e+00> : tensor<3xf32>
+// CHECK-NEXT: %[[V1:.+]] = kiln.neg %arg2 : tensor<3xf32>
+// CHECK-NEXT: %[[V2:.+]] = kiln.div %arg0, %arg1 : tensor<3xf32>
+// CHECK-NEXT: %[[V3:.+]] = kiln.remainder %[[V2]], %[[V0]] : tensor<3xf32>
+// CHECK-NEXT: %[[V4:.+]] = kiln.sub %[[V2]], %[[V3]] : tensor<3xf32>
+// CHECK-NEXT: %[[V5:.+]] = kiln.cmp eq, %[[V4]], %[[V4]] : tensor<3xf32>
+// CHECK-NEXT: %[[V6:.+]] = kiln.select %[[V5]], %[[V4]], %[[V2]] : tensor<3xi1>, tensor<3xf32>
+// CHECK-NEXT: %[[V7:.+]] = kiln.mul %[[V1]], %[[V6]] : tensor<3xf32>
+// CHECK-NEXT: return %arg2, %[[V7]] : tensor<3xf32>, tensor<3xf32>
+func.func @remainder(%x: tensor<3xf32>, %y: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %z = kiln.remainder %x, %y : tensor<3xf32>
   %gx, %gy = kiln.backward %z seed %v wrt %x, %y : tensor<3xf32> seed tensor<3xf32> wrt tensor<3xf32>, tensor<3xf32>
   return %gx, %gy : tensor<3xf32>, tensor<3xf32>
 }

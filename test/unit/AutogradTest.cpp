@@ -456,3 +456,78 @@ TEST(Autograd, GradRunsOnlyWhatLeadsToItsInputs) {
   EXPECT_TRUE(throwsWith([&] { autograd::grad({out}, {}); },
                          "grad requires non-empty inputs."));
 }
+
+TEST(Autograd, TensorHooksObserveAndReplaceGradients) {
+  Tensor x = tensor({1., -2.}, requires_grad());
+  Tensor seen;
+  unsigned observe = x.register_hook([&](Tensor g) { seen = g.clone(); });
+  unsigned twice = x.register_hook([](Tensor g) { return g * 2; });
+  (x * x).sum().backward();
+  EXPECT_TRUE(isTensor(seen, {2}, {2, -4}));     // before the doubling
+  EXPECT_TRUE(isTensor(x.grad(), {2}, {4, -8})); // after it
+  x.remove_hook(twice);
+  x.remove_hook(observe);
+  x.mutable_grad() = Tensor();
+  (x * 3).sum().backward();
+  EXPECT_TRUE(isTensor(x.grad(), {2}, {3, 3}));
+  // A hook on a non-leaf sees the gradient flowing through it.
+  Tensor y = x * 2, mid;
+  y.register_hook([&](Tensor g) { mid = g.clone(); });
+  (y * y).sum().backward();
+  EXPECT_TRUE(isTensor(mid, {2}, {4, -8}));
+}
+
+TEST(Autograd, BackwardWithInputsAccumulatesIntoThoseOnly) {
+  Tensor a = tensor({2.}, requires_grad()), b = tensor({5.}, requires_grad());
+  Tensor loss = (a * b).sum();
+  loss.backward({}, true, false, TensorList({a}));
+  EXPECT_TRUE(isTensor(a.grad(), {1}, {5}));
+  EXPECT_FALSE(b.grad().defined());
+  loss.backward({}, false, false, TensorList({b}));
+  EXPECT_TRUE(isTensor(b.grad(), {1}, {2}));
+  EXPECT_TRUE(isTensor(a.grad(), {1}, {5})); // untouched the second time
+}
+
+TEST(Autograd, RetainGradFollowsAnInPlaceWrite) {
+  Tensor x = tensor({1., 2.}, requires_grad());
+  Tensor y = x * 1;
+  y.retain_grad();
+  y.mul_(3); // y's value now comes from the multiplication
+  (y * y).sum().backward();
+  // d(sum y^2)/dy at the newest y = 2y = (6, 12).
+  EXPECT_TRUE(isTensor(y.grad(), {2}, {6, 12}));
+  EXPECT_TRUE(isTensor(x.grad(), {2}, {18, 36}));
+}
+
+// A view made under no_grad of a tensor that requires grad reports
+// requires_grad (as libtorch's views do) yet is a leaf that gradients do not
+// reach; in-place writes to it are refused like writes to a leaf.
+TEST(Autograd, NoGradViewsOfTensorsThatRequireGrad) {
+  for (bool requiresGrad : {true, false}) {
+    Tensor base = ones({1, 2, 3}).set_requires_grad(requiresGrad);
+    Tensor a = base.clone();
+    Tensor view;
+    {
+      NoGradGuard noGrad;
+      view = a.view({2, 3});
+      EXPECT_EQ(view.requires_grad(), requiresGrad);
+      EXPECT_TRUE(view.is_leaf());
+      Tensor product = a * a; // not a view: no history, no requires_grad
+      EXPECT_FALSE(product.requires_grad());
+    }
+    Tensor square = view * view;
+    EXPECT_EQ(square.requires_grad(), requiresGrad);
+    if (requiresGrad) {
+      square.sum().backward();
+      EXPECT_FALSE(view.grad().defined());
+      EXPECT_FALSE(base.grad().defined());
+      EXPECT_TRUE(throwsWith([&] { view.mul_(2); },
+                             "a leaf Variable that requires grad is being "
+                             "used in an in-place operation"));
+    } else {
+      view.mul_(2);
+    }
+    EXPECT_EQ(view.view({3, 2}).requires_grad(), requiresGrad);
+    EXPECT_FALSE(view.detach().requires_grad());
+  }
+}

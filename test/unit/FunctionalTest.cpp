@@ -147,6 +147,10 @@ TEST(TensorGaps, RemainderHasTheDivisorsSign) {
                 },
                 dbl({4.2, 3.3})),
             "");
+  // Only the divisor needs a gradient: -floor(a / b) * g.
+  Tensor d = dbl({1.5, -2.0, 0.7}).requires_grad_();
+  (dbl({4.2, 3.3, -1.0}) % d).sum().backward();
+  expectNear(d.grad(), {-2, 2, 2});
 }
 
 TEST(TensorGaps, AllcloseRoundsLikeItsDtype) {

@@ -233,4 +233,10 @@ variable_list grad(const variable_list &outputs, const variable_list &inputs,
 
 } // namespace kiln::autograd
 
+namespace kiln {
+template <class F> unsigned Tensor::register_hook(F &&hook) const {
+  return autograd::registerHook(*this, std::forward<F>(hook));
+}
+} // namespace kiln
+
 #endif // KILN_AUTOGRAD_NODE_H

@@ -17,11 +17,14 @@
 // unary op: an entry and a rule here, its ODS line in ir/KilnOps.td, tests.
 //
 // Builders provide primitives, whose machine semantics they define:
-//   scalar (S): neg abs exp log sqrt sin cos tanh add sub mul div pow
-//               maximum minimum constant(like, double)
-//   tensor (B): neg add sub mul div pow log sin cos sign select eq lt gt ge
-//               constant(like, double) (a splat of like's type)
-// Comparisons give bool values, select(c, x, y) is c ? x : y.
+//   scalar (S): neg abs exp log sqrt sin cos tanh erf add sub mul div pow
+//               rem maximum minimum lt gt select constant(like, double)
+//   tensor (B): neg add sub mul div pow exp log sin cos sign remainder
+//               select eq lt gt ge constant(like, double) (a splat of
+//               like's type)
+// Comparisons give bool values, select(c, x, y) is c ? x : y. rem is C's
+// truncated remainder (fmod; for integers x % 0 and x % -1 are 0), remainder
+// the Remainder op below.
 //
 // No MLIR or Tensor here: the runtime includes this file.
 //
@@ -51,7 +54,8 @@ enum class Keep { Never, ForOther, Always };
   X(Sin, sin, "SinBackward0", Input, true)                                     \
   X(Cos, cos, "CosBackward0", Input, true)                                     \
   X(Tanh, tanh, "TanhBackward0", Result, true)                                 \
-  X(Sigmoid, sigmoid, "SigmoidBackward0", Result, true)
+  X(Sigmoid, sigmoid, "SigmoidBackward0", Result, true)                        \
+  X(Erf, erf, "ErfBackward0", Input, true)
 
 // X(Name, mnemonic, RuntimeName, method, "AutogradNode", floatingOnly,
 //   keepLhs, keepRhs): Name is the kiln dialect op (kiln.mnemonic) and the
@@ -63,7 +67,9 @@ enum class Keep { Never, ForOther, Always };
   X(Div, div, Div, div, "DivBackward0", true, ForOther, Always)                \
   X(Pow, pow, Pow, pow, "PowBackward1", false, Always, Always)                 \
   X(Max, max, Maximum, maximum, "MaximumBackward0", false, Always, Always)     \
-  X(Min, min, Minimum, minimum, "MinimumBackward0", false, Always, Always)
+  X(Min, min, Minimum, minimum, "MinimumBackward0", false, Always, Always)     \
+  X(Remainder, remainder, Remainder, remainder, "RemainderBackward0", false,   \
+    ForOther, Always)
 
 // --- Unary ops: value(s, x) and gradient(b, g, x, y) with y = value(x) ------
 
@@ -134,6 +140,15 @@ struct Sigmoid {
   /// derivative of the formula would be inf / inf.
   template <class B, class V> static V gradient(B &b, V g, V, V y) {
     return b.mul(b.mul(g, b.sub(b.constant(y, 1), y)), y);
+  }
+};
+
+struct Erf {
+  template <class S, class V> static V value(S &s, V x) { return s.erf(x); }
+  /// 2 / sqrt(pi) * e^(-x^2) * g, in PyTorch's order.
+  template <class B, class V> static V gradient(B &b, V g, V x, V) {
+    V scale = b.constant(x, 1.12837916709551257390); // 2 / sqrt(pi)
+    return b.mul(b.mul(scale, b.exp(b.neg(b.mul(x, x)))), g);
   }
 };
 
@@ -249,6 +264,34 @@ struct Min {
   template <class B, class V>
   static void gradient(B &b, V g, V x, V y, V *gx, V *gy) {
     extremumGradient(b, g, x, y, /*isMax=*/false, gx, gy);
+  }
+};
+
+/// floor(x) from tensor primitives: x - remainder(x, 1), which is exact;
+/// +-inf and NaN (whose remainder is NaN) are their own floor.
+template <class B, class V> V floorOf(B &b, V x) {
+  V d = b.sub(x, b.remainder(x, b.constant(x, 1)));
+  return b.select(b.eq(d, d), d, x);
+}
+
+/// Python's modulus (PyTorch's remainder): the result has the divisor's
+/// sign. The truncated remainder r (exact), plus y where r is nonzero and
+/// its sign differs from y's: -0.0 stays, x % 0.0 is NaN, -1 % inf is inf.
+/// Integers: x % 0 is 0 here (eager throws before computing it).
+struct Remainder {
+  template <class S, class V> static V value(S &s, V x, V y) {
+    V r = s.rem(x, y), zero = s.constant(x, 0), shifted = s.add(r, y);
+    return s.select(
+        s.lt(r, zero), s.select(s.gt(y, zero), shifted, r),
+        s.select(s.gt(r, zero), s.select(s.lt(y, zero), shifted, r), r));
+  }
+  /// PyTorch's rule: g, and -g * floor(x / y).
+  template <class B, class V>
+  static void gradient(B &b, V g, V x, V y, V *gx, V *gy) {
+    if (gx)
+      *gx = g;
+    if (gy)
+      *gy = b.mul(b.neg(g), floorOf(b, b.div(x, y)));
   }
 };
 

@@ -94,6 +94,7 @@ template <class T> struct ScalarMath {
   T sin(T x) { return T(std::sin(F(x))); }
   T cos(T x) { return T(std::cos(F(x))); }
   T tanh(T x) { return T(std::tanh(F(x))); }
+  T erf(T x) { return T(std::erf(F(x))); }
   T add(T x, T y) {
     return wrapping(x, y, [](auto p, auto q) { return p + q; });
   }
@@ -113,9 +114,22 @@ template <class T> struct ScalarMath {
     else
       return T(x / y);
   }
+  /// The truncated remainder: fmod for floats (exact); for integers x % 0
+  /// and x % -1 are 0, where C++ (and LLVM's srem) would trap.
+  T rem(T x, T y) {
+    if constexpr (isFloat)
+      return std::fmod(x, y);
+    else if constexpr (std::is_same_v<T, bool>)
+      return false;
+    else
+      return y == 0 || y == T(-1) ? T(0) : T(x % y);
+  }
   T pow(T x, T y) { return powOf<T>(x, y); }
   T maximum(T x, T y) { return maxOf(x, y); }
   T minimum(T x, T y) { return minOf(x, y); }
+  bool lt(T x, T y) { return x < y; }
+  bool gt(T x, T y) { return x > y; }
+  T select(bool c, T x, T y) { return c ? x : y; }
 };
 
 } // namespace kiln::ops

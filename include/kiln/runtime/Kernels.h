@@ -36,8 +36,6 @@ enum class UnaryOp {
       Relu,
   Sign,
   LogicalNot,
-  /// The error function (eager only: kiln's IR has no erf).
-  Erf,
 };
 
 enum class BinaryOp {
@@ -54,9 +52,6 @@ enum class BinaryOp {
   LogicalOr,
   /// ReLU's gradient: a if b > 0 else 0.
   ThresholdGrad,
-  /// Python's remainder: a - floor(a / b) * b, with the sign of b (eager
-  /// only: kiln's IR has no remainder).
-  Remainder,
 };
 
 /// True for ops whose result is bool.
