@@ -23,7 +23,7 @@ Tensor finish(Tensor t, const TensorOptions &options,
              options.layout(), " is not supported");
   if (auto *r = trace::active()) {
     if (origin == Origin::Random)
-      r->fail("random numbers are drawn inside the traced function");
+      r->fail("random numbers drawn inside the traced function");
     else if (origin == Origin::Constant)
       r->constant(t);
     else // the memory may be another on the next call
@@ -121,7 +121,7 @@ const Tensor &Tensor::random_(int64_t from, int64_t to) const {
 const Tensor &Tensor::uniform_(double from, double to) const {
   checkInplace(*this);
   if (auto *r = trace::active())
-    r->fail("random numbers are drawn inside the traced function");
+    r->fail("random numbers drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
   runtime::fillUniform(tmp.impl().view(), from, to);
   NoGradGuard noGrad;
@@ -131,7 +131,7 @@ const Tensor &Tensor::uniform_(double from, double to) const {
 const Tensor &Tensor::normal_(double mean, double std) const {
   checkInplace(*this);
   if (auto *r = trace::active())
-    r->fail("random numbers are drawn inside the traced function");
+    r->fail("random numbers drawn inside the traced function");
   Tensor tmp = emptyTensor(sizes(), dtype());
   runtime::fillNormal(tmp.impl().view(), mean, std);
   NoGradGuard noGrad;

@@ -842,3 +842,45 @@ TEST(Compile, ExactGeluCompilesAndEqualsEager) {
   EXPECT_TRUE(compiledX.grad().allclose(eagerX.grad(), kRtol, kAtol))
       << compiledX.grad() << eagerX.grad();
 }
+
+// Ops whose geometry or randomness the trace does not model run eagerly,
+// with eager's results, never as stale compiled code.
+TEST(Compile, AsStridedResizeRandomAndHooksRunEagerly) {
+  Tensor w = randn({6}, TensorOptions().requires_grad(true));
+  auto strided = compile([&](Tensor x) {
+    return (w.as_strided({2, 2}, {1, 2}, 1) * x).sum();
+  });
+  auto hooked = compile([&](Tensor x) {
+    Tensor y = w * x;
+    y.register_hook([](Tensor g) { return g * 3; });
+    Tensor loss = y.sum();
+    loss.backward();
+    return loss;
+  });
+  auto random = compile([](Tensor x) { return x + randint(5, {4}, kDouble); });
+  for (int call = 0; call < 3; ++call) {
+    Tensor x = randn({2, 2});
+    Tensor want = (w.as_strided({2, 2}, {1, 2}, 1) * x).sum();
+    EXPECT_TRUE(strided(x).allclose(want)) << call;
+
+    Tensor v = randn({6});
+    w.mutable_grad() = Tensor();
+    hooked(v);
+    EXPECT_TRUE(w.grad().allclose(v * 3)) << call; // the hook ran
+
+    Tensor r = random(zeros({4}, kDouble));
+    EXPECT_TRUE((r >= 0).all().item<bool>() && (r < 5).all().item<bool>());
+  }
+  EXPECT_EQ(strided.stats().compilations, 0u);
+  EXPECT_EQ(hooked.stats().compilations, 0u);
+  EXPECT_EQ(random.stats().compilations, 0u);
+
+  Tensor buffer = zeros({2});
+  auto resize = compile([&](Tensor x) {
+    buffer.resize_({3});
+    return buffer.fill_(1).sum() + x.sum();
+  });
+  EXPECT_DOUBLE_EQ(resize(ones({2})).item<double>(), 5.0);
+  EXPECT_DOUBLE_EQ(resize(ones({2})).item<double>(), 5.0);
+  EXPECT_EQ(resize.stats().compilations, 0u);
+}
