@@ -379,3 +379,48 @@ std::tuple<Tensor, Tensor> std_mean(const Tensor &a, IntArrayRef dims,
 Tensor clone(const Tensor &a) { return a.clone(); }
 
 } // namespace kiln
+
+// --- ATen's spellings of the losses -----------------------------------------
+
+#include "kiln/nn/Functional.h"
+
+namespace kiln {
+namespace {
+Reduction atenReduction(int64_t reduction) {
+  KILN_CHECK(reduction >= 0 && reduction <= 2,
+             "reduction must be 0 (none), 1 (mean) or 2 (sum), got ",
+             reduction);
+  return reduction == 0 ? kNone : reduction == 1 ? kMean : kSum;
+}
+} // namespace
+
+Tensor binary_cross_entropy(const Tensor &self, const Tensor &target,
+                            const Tensor &weight, int64_t reduction) {
+  // ATen computes on the squeezed input and target, so that an input of
+  // shape [N, 1] goes with a target of shape [N]; the unreduced loss has the
+  // input's shape.
+  Tensor input = self, t = target, w = weight;
+  bool squeezed = self.sizes() != target.sizes();
+  if (squeezed) {
+    input = self.squeeze();
+    t = target.squeeze();
+    KILN_CHECK(input.sizes() == t.sizes(),
+               "binary_cross_entropy: a target of size ", target.sizes(),
+               " does not match an input of size ", self.sizes());
+    if (w.defined())
+      w = w.expand(self.sizes()).squeeze();
+  }
+  auto options = nn::functional::BinaryCrossEntropyFuncOptions().reduction(
+      atenReduction(reduction));
+  if (w.defined())
+    options.weight(w);
+  Tensor loss = nn::functional::binary_cross_entropy(input, t, options);
+  return squeezed && reduction == 0 ? loss.reshape(self.sizes()) : loss;
+}
+
+Tensor mse_loss(const Tensor &self, const Tensor &target, int64_t reduction) {
+  return nn::functional::mse_loss(
+      self, target,
+      nn::functional::MSELossFuncOptions().reduction(atenReduction(reduction)));
+}
+} // namespace kiln

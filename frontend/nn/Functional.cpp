@@ -49,7 +49,11 @@ Tensor dropout(const Tensor &input, double p, bool training) {
 }
 
 Tensor dropout(const Tensor &input, const DropoutFuncOptions &options) {
-  return dropout(input, options.p(), options.training());
+  Tensor r = dropout(input, options.p(), options.training());
+  if (!options.inplace() || r.is_same(input))
+    return r;
+  input.copy_(r);
+  return input;
 }
 
 Tensor log_softmax(const Tensor &input, int64_t dim) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <vector>
 
 namespace kiln::nn::init {
 
@@ -100,6 +101,78 @@ Tensor xavier_normal_(Tensor tensor, double gain) {
   auto [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
   double sd = gain * std::sqrt(2.0 / double(fanIn + fanOut));
   return normal_(std::move(tensor), 0, sd);
+}
+
+Tensor orthogonal_(Tensor tensor, double gain) {
+  KILN_CHECK(tensor.dim() >= 2,
+             "Only tensors with 2 or more dimensions are supported");
+  if (tensor.numel() == 0)
+    return tensor;
+  NoGradGuard noGrad;
+  int64_t rows = tensor.size(0), cols = tensor.numel() / rows;
+  // QR of a normal matrix (transposed to be tall), by modified
+  // Gram-Schmidt in double; Q's columns are signed by R's diagonal, as
+  // PyTorch does, so that the result is uniformly distributed.
+  bool tall = rows >= cols;
+  int64_t m = tall ? rows : cols, n = tall ? cols : rows;
+  Tensor a = randn({m, n}, kFloat64).contiguous();
+  double *q = a.data_ptr<double>();
+  for (int64_t j = 0; j < n; ++j) {
+    for (int64_t k = 0; k < j; ++k) {
+      double dot = 0;
+      for (int64_t i = 0; i < m; ++i)
+        dot += q[i * n + k] * q[i * n + j];
+      for (int64_t i = 0; i < m; ++i)
+        q[i * n + j] -= dot * q[i * n + k];
+    }
+    double norm = 0;
+    for (int64_t i = 0; i < m; ++i)
+      norm += q[i * n + j] * q[i * n + j];
+    norm = std::sqrt(norm);
+    // R's diagonal is the (positive) norm: the sign correction keeps it.
+    for (int64_t i = 0; i < m; ++i)
+      q[i * n + j] /= norm;
+  }
+  Tensor result = tall ? a : a.t();
+  tensor.copy_(
+      (result * gain).reshape(tensor.sizes()).to(tensor.scalar_type()));
+  return tensor;
+}
+
+Tensor sparse_(Tensor tensor, double sparsity, double std) {
+  KILN_CHECK(tensor.dim() == 2, "Only tensors with 2 dimensions are supported");
+  NoGradGuard noGrad;
+  int64_t rows = tensor.size(0), cols = tensor.size(1);
+  auto numZeros = static_cast<int64_t>(std::ceil(sparsity * double(rows)));
+  tensor.normal_(0, std);
+  for (int64_t c = 0; c < cols; ++c) {
+    // The first numZeros rows of a random permutation.
+    Tensor keys = rand({rows}, kFloat64).contiguous();
+    const double *k = keys.data_ptr<double>();
+    std::vector<int64_t> order(static_cast<size_t>(rows));
+    for (int64_t i = 0; i < rows; ++i)
+      order[static_cast<size_t>(i)] = i;
+    std::sort(order.begin(), order.end(),
+              [&](int64_t x, int64_t y) { return k[x] < k[y]; });
+    for (int64_t i = 0; i < numZeros; ++i)
+      tensor.select(1, c).select(0, order[static_cast<size_t>(i)]).fill_(0);
+  }
+  return tensor;
+}
+
+Tensor dirac_(Tensor tensor) {
+  KILN_CHECK(tensor.dim() >= 3 && tensor.dim() <= 5,
+             "Only tensors with 3, 4, or 5 dimensions are supported");
+  NoGradGuard noGrad;
+  tensor.zero_();
+  int64_t n = std::min(tensor.size(0), tensor.size(1));
+  for (int64_t i = 0; i < n; ++i) {
+    Tensor t = tensor.select(0, i).select(0, i);
+    for (int64_t d = 0; d < t.dim(); ++d)
+      t = t.select(0, t.size(0) / 2);
+    t.fill_(1);
+  }
+  return tensor;
 }
 
 } // namespace kiln::nn::init

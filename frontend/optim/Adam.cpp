@@ -52,12 +52,19 @@ Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions &options)
   checkOptions(options);
 }
 
+bool operator==(const AdamParamState &a, const AdamParamState &b) {
+  return a.step() == b.step() && detail::sameState(a.exp_avg(), b.exp_avg()) &&
+         detail::sameState(a.exp_avg_sq(), b.exp_avg_sq()) &&
+         detail::sameState(a.max_exp_avg_sq(), b.max_exp_avg_sq());
+}
+
 void Adam::initState(AdamParamState &s, const Tensor &p, const AdamOptions &o) {
-  s.step = zeros({}, kDouble);
-  s.exp_avg = zeros_like(p);
-  s.exp_avg_sq = zeros_like(p);
+  if (!s.step_tensor().defined())
+    s.step(0);
+  s.exp_avg(zeros_like(p));
+  s.exp_avg_sq(zeros_like(p));
   if (o.amsgrad())
-    s.max_exp_avg_sq = zeros_like(p);
+    s.max_exp_avg_sq(zeros_like(p));
 }
 
 void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
@@ -80,10 +87,10 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
   guardStateCreated(
       r, p,
       [](const OptimizerParamState &st) {
-        return static_cast<const AdamParamState &>(st).step.defined();
+        return static_cast<const AdamParamState &>(st).exp_avg().defined();
       },
       "Adam moments");
-  if (!s.step.defined())
+  if (!s.exp_avg().defined())
     initState(s, p, o);
   ScalarType t = p.dtype();
   Tensor grad = p.grad();
@@ -91,20 +98,21 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
     grad = grad + p * hyper("weight_decay", [](const AdamOptions &o) {
                         return o.weight_decay();
                       }).to(t);
-  s.step.add_(1);
-  s.exp_avg.mul_(beta1.to(t)).add_(grad * (1.0 - beta1).to(t));
-  s.exp_avg_sq.mul_(beta2.to(t)).add_(grad * grad * (1.0 - beta2).to(t));
-  Tensor bias1 = 1.0 - beta1.pow(s.step);
-  Tensor bias2 = 1.0 - beta2.pow(s.step);
-  Tensor second = s.exp_avg_sq;
+  Tensor &step = s.step_tensor();
+  step.add_(1);
+  s.exp_avg().mul_(beta1.to(t)).add_(grad * (1.0 - beta1).to(t));
+  s.exp_avg_sq().mul_(beta2.to(t)).add_(grad * grad * (1.0 - beta2).to(t));
+  Tensor bias1 = 1.0 - beta1.pow(step);
+  Tensor bias2 = 1.0 - beta2.pow(step);
+  Tensor second = s.exp_avg_sq();
   if (o.amsgrad()) {
-    s.max_exp_avg_sq.copy_(s.max_exp_avg_sq.maximum(s.exp_avg_sq));
-    second = s.max_exp_avg_sq;
+    s.max_exp_avg_sq().copy_(s.max_exp_avg_sq().maximum(s.exp_avg_sq()));
+    second = s.max_exp_avg_sq();
   }
   Tensor eps = hyper("eps", [](const AdamOptions &o) { return o.eps(); });
   Tensor lr = hyper("lr", [](const AdamOptions &o) { return o.lr(); });
   Tensor denom = second.sqrt() / bias2.sqrt().to(t) + eps.to(t);
-  p.sub_(s.exp_avg / denom * (lr / bias1).to(t));
+  p.sub_(s.exp_avg() / denom * (lr / bias1).to(t));
 }
 
 Tensor Adam::step(LossClosure closure) {
@@ -127,11 +135,13 @@ Tensor Adam::step(LossClosure closure) {
         tracedUpdate(p, s, gi, *r);
         continue;
       }
-      if (!s.step.defined())
+      if (!s.exp_avg().defined())
         initState(s, p, o);
-      double *step = s.step.data_ptr<double>();
+      if (o.amsgrad() && !s.max_exp_avg_sq().defined())
+        s.max_exp_avg_sq(zeros_like(p));
+      double *step = s.step_tensor().data_ptr<double>();
       *step += 1;
-      s.step.impl().storage->bumpVersion();
+      s.step_tensor().impl().storage->bumpVersion();
       // The fused kernel works on dense buffers; strided ones go through a
       // dense copy.
       Tensor dense = p.contiguous();
@@ -139,10 +149,10 @@ Tensor Adam::step(LossClosure closure) {
       runtime::AdamHyper hyper{o.lr(),           beta1,         beta2, o.eps(),
                                o.weight_decay(), int64_t(*step)};
       runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
-                        s.exp_avg.data_ptr(), s.exp_avg_sq.data_ptr(),
-                        o.amsgrad() ? s.max_exp_avg_sq.data_ptr() : nullptr,
+                        s.exp_avg().data_ptr(), s.exp_avg_sq().data_ptr(),
+                        o.amsgrad() ? s.max_exp_avg_sq().data_ptr() : nullptr,
                         p.dtype(), p.numel());
-      for (Tensor *t : {&s.exp_avg, &s.exp_avg_sq, &s.max_exp_avg_sq})
+      for (Tensor *t : {&s.exp_avg(), &s.exp_avg_sq(), &s.max_exp_avg_sq()})
         if (t->defined())
           t->impl().storage->bumpVersion();
       writeBack(p, dense);

@@ -4,6 +4,8 @@
 #include "kiln/autograd/GradMode.h"
 #include "kiln/autograd/Node.h"
 
+#include <cstdint>
+#include <cstdlib>
 #include <sstream>
 
 namespace kiln::optim {
@@ -13,6 +15,46 @@ Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups,
     : defaults_(std::move(defaults)) {
   for (auto &g : groups)
     add_param_group(g);
+}
+
+std::unique_ptr<OptimizerParamState> OptimizerParamState::clone() const {
+  KILN_CHECK(false, "clone() has not been implemented for "
+                    "kiln::optim::OptimizerParamState. Subclass "
+                    "kiln::optim::OptimizerCloneableParamState<YourOptimizer"
+                    "ParamState> instead of kiln::optim::OptimizerParamState "
+                    "to inherit the ability to clone.");
+  return nullptr;
+}
+
+namespace detail {
+int64_t readStepCount(const Tensor &step) {
+  if (!step.defined())
+    return 0;
+  return static_cast<int64_t>(
+      step.to(kDouble).contiguous().data_ptr<double>()[0]);
+}
+
+bool sameState(const Tensor &a, const Tensor &b) {
+  if (a.defined() != b.defined())
+    return false;
+  return !a.defined() || (a.sizes() == b.sizes() && a.equal(b));
+}
+
+void writeStepCount(Tensor &step, int64_t value) {
+  NoGradGuard noGrad;
+  if (step.defined())
+    step.fill_(static_cast<double>(value));
+  else
+    step = full({}, static_cast<double>(value), kDouble);
+}
+} // namespace detail
+
+ParamStateKey::ParamStateKey(const std::string &address)
+    : impl_(reinterpret_cast<const TensorImpl *>(static_cast<uintptr_t>(
+          std::strtoull(address.c_str(), nullptr, 16)))) {}
+
+std::string ParamStateKey::str() const {
+  return guts::to_string(static_cast<const void *>(impl_));
 }
 
 std::unique_ptr<OptimizerOptions> OptimizerOptions::clone() const {

@@ -35,6 +35,10 @@ void SGDOptions::inherit_unset_from(const OptimizerOptions &defaults) {
     nesterov_ = d->nesterov_;
 }
 
+bool operator==(const SGDParamState &a, const SGDParamState &b) {
+  return detail::sameState(a.momentum_buffer(), b.momentum_buffer());
+}
+
 bool operator==(const SGDOptions &a, const SGDOptions &b) {
   return a.lr() == b.lr() && a.momentum() == b.momentum() &&
          a.dampening() == b.dampening() &&
@@ -75,10 +79,11 @@ void SGD::tracedUpdate(const Tensor &p, size_t group, trace::Recorder &r) {
         r, p,
         [](const OptimizerParamState &s) {
           return static_cast<const SGDParamState &>(s)
-              .momentum_buffer.defined();
+              .momentum_buffer()
+              .defined();
         },
         "momentum buffers");
-    Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
+    Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer();
     if (!buf.defined())
       buf = d.clone();
     else
@@ -115,7 +120,7 @@ Tensor SGD::step(LossClosure closure) {
       Tensor buffer;
       bool first = false;
       if (o.momentum() != 0) {
-        Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer;
+        Tensor &buf = stateFor<SGDParamState>(p).momentum_buffer();
         first = !buf.defined();
         if (first)
           buf = empty_like(p);

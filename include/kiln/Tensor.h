@@ -607,6 +607,14 @@ Tensor from_blob(void *data, IntArrayRef sizes, IntArrayRef strides,
 /// A 0-dim tensor holding `s`, flagged as a wrapped number for promotion.
 Tensor scalar_tensor(const Scalar &s, const TensorOptions &options = {});
 
+/// ATen's losses (torch::binary_cross_entropy, torch::mse_loss): `reduction`
+/// as at::Reduction numbers it, 0 none, 1 mean, 2 sum. The same as
+/// nn::functional's.
+Tensor binary_cross_entropy(const Tensor &self, const Tensor &target,
+                            const Tensor &weight = {}, int64_t reduction = 1);
+Tensor mse_loss(const Tensor &self, const Tensor &target,
+                int64_t reduction = 1);
+
 } // namespace kiln
 
 #endif // KILN_TENSOR_H

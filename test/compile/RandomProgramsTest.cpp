@@ -449,13 +449,13 @@ std::vector<Observation> observe(Instance &inst, const Tensor &loss,
         it == inst.opt->state().end() ? nullptr : it->second.get();
     if (auto *sgd = dynamic_cast<optim::SGDParamState *>(s)) {
       out.push_back(
-          {names[i] + " momentum_buffer", snap(sgd->momentum_buffer)});
+          {names[i] + " momentum_buffer", snap(sgd->momentum_buffer())});
     } else if (auto *adam = dynamic_cast<optim::AdamParamState *>(s)) {
-      out.push_back({names[i] + " adam.step", snap(adam->step)});
-      out.push_back({names[i] + " adam.exp_avg", snap(adam->exp_avg)});
-      out.push_back({names[i] + " adam.exp_avg_sq", snap(adam->exp_avg_sq)});
+      out.push_back({names[i] + " adam.step", snap(adam->step_tensor())});
+      out.push_back({names[i] + " adam.exp_avg", snap(adam->exp_avg())});
+      out.push_back({names[i] + " adam.exp_avg_sq", snap(adam->exp_avg_sq())});
       out.push_back(
-          {names[i] + " adam.max_exp_avg_sq", snap(adam->max_exp_avg_sq)});
+          {names[i] + " adam.max_exp_avg_sq", snap(adam->max_exp_avg_sq())});
     } else {
       out.push_back({names[i] + " optimizer state", Tensor()});
     }

@@ -233,7 +233,9 @@ TEST(ApiCoverage, OrderedDict) {
   EXPECT_EQ(d.back().value(), 2);
   EXPECT_EQ(d[1].key(), "b");
   EXPECT_EQ(d["a"], 1);
-  d.update({{"b", 20}, {"c", 3}});
+  d.update({{"c", 3}});
+  d["b"] = 20;
+  EXPECT_EQ(errorOf([&] { d.update({{"c", 4}}); }), "Key 'c' already defined");
   EXPECT_EQ(d.keys(), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(d["b"], 20);
   d.erase("a");

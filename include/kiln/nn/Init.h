@@ -76,6 +76,16 @@ Tensor xavier_uniform_(Tensor tensor, double gain = 1.0);
 /// Normal with std gain sqrt(2 / (fan_in + fan_out)).
 Tensor xavier_normal_(Tensor tensor, double gain = 1.0);
 
+/// A (semi-)orthogonal matrix (rows flattened from the dims after the
+/// first), times gain.
+Tensor orthogonal_(Tensor tensor, double gain = 1.0);
+/// Normal(0, std) with ceil(sparsity * rows) zeros in each column (2-D
+/// tensors only).
+Tensor sparse_(Tensor tensor, double sparsity, double std = 0.01);
+/// The Dirac delta of a convolution weight (3 to 5 dims): input channel i
+/// passes unchanged to output channel i.
+Tensor dirac_(Tensor tensor);
+
 } // namespace nn::init
 } // namespace kiln
 

@@ -234,12 +234,300 @@ KILN_MODULE(BCEWithLogitsLoss);
 class CrossEntropyLossImpl : public Cloneable<CrossEntropyLossImpl> {
 public:
   explicit CrossEntropyLossImpl(const CrossEntropyLossOptions &options = {})
-      : options(options) {}
-  void reset() override {}
+      : options(options) {
+    reset();
+  }
+  /// Registers the class weights (if any) as the buffer "weight".
+  void reset() override;
+  /// The loss with all the options (weight, ignore_index, reduction,
+  /// label_smoothing).
   Tensor forward(const Tensor &input, const Tensor &target);
   CrossEntropyLossOptions options;
+  Tensor weight;
 };
 KILN_MODULE(CrossEntropyLoss);
+
+// --- More activations ------------------------------------------------------
+
+/// An activation module without options: `Name()` calling `functional::fn`.
+#define KILN_PLAIN_ACTIVATION(Name, fn)                                        \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+  public:                                                                      \
+    void reset() override {}                                                   \
+    Tensor forward(const Tensor &input) { return functional::fn(input); }      \
+  };                                                                           \
+  KILN_MODULE(Name)
+KILN_PLAIN_ACTIVATION(LogSigmoid, logsigmoid);
+KILN_PLAIN_ACTIVATION(Softsign, softsign);
+KILN_PLAIN_ACTIVATION(Tanhshrink, tanhshrink);
+#undef KILN_PLAIN_ACTIVATION
+
+/// An activation module whose forward is `functional::fn(input, options)`;
+/// pretty_print is defined in Modules.cpp.
+#define KILN_OPTIONS_ACTIVATION(Name, fn)                                      \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+  public:                                                                      \
+    explicit Name##Impl(const Name##Options &options_ = {})                    \
+        : options(options_) {}                                                 \
+    void reset() override {}                                                   \
+    Tensor forward(Tensor input) { return functional::fn(input, options); }    \
+    void pretty_print(std::ostream &os) const override;                        \
+    Name##Options options;                                                     \
+  };                                                                           \
+  KILN_MODULE(Name)
+KILN_OPTIONS_ACTIVATION(ELU, elu);
+KILN_OPTIONS_ACTIVATION(SELU, selu);
+KILN_OPTIONS_ACTIVATION(CELU, celu);
+KILN_OPTIONS_ACTIVATION(GLU, glu);
+KILN_OPTIONS_ACTIVATION(ReLU6, relu6);
+KILN_OPTIONS_ACTIVATION(Softplus, softplus);
+KILN_OPTIONS_ACTIVATION(Softshrink, softshrink);
+KILN_OPTIONS_ACTIVATION(Hardshrink, hardshrink);
+#undef KILN_OPTIONS_ACTIVATION
+
+/// x * sigmoid(x). libtorch's SiLU takes no options.
+class SiLUImpl : public Cloneable<SiLUImpl> {
+public:
+  void reset() override {}
+  Tensor forward(const Tensor &input) { return functional::silu(input); }
+};
+KILN_MODULE(SiLU);
+
+/// x * tanh(softplus(x)).
+class MishImpl : public Cloneable<MishImpl> {
+public:
+  void reset() override {}
+  Tensor forward(const Tensor &input) { return functional::mish(input); }
+};
+KILN_MODULE(Mish);
+
+/// Clamps to [min_val, max_val]; max_val must exceed min_val (checked by
+/// reset(), as in libtorch).
+class HardtanhImpl : public Cloneable<HardtanhImpl> {
+public:
+  explicit HardtanhImpl(const HardtanhOptions &options = {});
+  void reset() override;
+  Tensor forward(Tensor input) { return functional::hardtanh(input, options); }
+  void pretty_print(std::ostream &os) const override;
+  HardtanhOptions options;
+};
+KILN_MODULE(Hardtanh);
+
+/// x where x > threshold, else value.
+class ThresholdImpl : public Cloneable<ThresholdImpl> {
+public:
+  ThresholdImpl(double threshold, double value)
+      : ThresholdImpl(ThresholdOptions(threshold, value)) {}
+  explicit ThresholdImpl(const ThresholdOptions &options) : options(options) {}
+  void reset() override {}
+  Tensor forward(Tensor input) { return functional::threshold(input, options); }
+  void pretty_print(std::ostream &os) const override;
+  ThresholdOptions options;
+};
+KILN_MODULE(Threshold);
+
+struct SoftminOptions {
+  SoftminOptions(int64_t dim) : dim_(dim) {}
+  KILN_ARG(int64_t, dim);
+};
+
+/// softmax(-x) along dim.
+class SoftminImpl : public Cloneable<SoftminImpl> {
+public:
+  explicit SoftminImpl(int64_t dim) : SoftminImpl(SoftminOptions(dim)) {}
+  explicit SoftminImpl(const SoftminOptions &options) : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input) {
+    return functional::softmin(input,
+                               functional::SoftminFuncOptions(options.dim()));
+  }
+  void pretty_print(std::ostream &os) const override;
+  SoftminOptions options;
+};
+KILN_MODULE(Softmin);
+
+struct PReLUOptions {
+  /// 1 (one slope shared by all channels) or the number of channels.
+  KILN_ARG(int64_t, num_parameters) = 1;
+  KILN_ARG(double, init) = 0.25;
+};
+
+/// max(0, x) + weight * min(0, x) with a learned slope `weight`.
+class PReLUImpl : public Cloneable<PReLUImpl> {
+public:
+  explicit PReLUImpl(const PReLUOptions &options = {});
+  void reset() override;
+  Tensor forward(const Tensor &input) {
+    return functional::prelu(input, weight);
+  }
+  void pretty_print(std::ostream &os) const override;
+  PReLUOptions options;
+  Tensor weight;
+};
+KILN_MODULE(PReLU);
+
+// --- Distances ---------------------------------------------------------------
+
+using CosineSimilarityOptions = functional::CosineSimilarityFuncOptions;
+using PairwiseDistanceOptions = functional::PairwiseDistanceFuncOptions;
+
+class CosineSimilarityImpl : public Cloneable<CosineSimilarityImpl> {
+public:
+  explicit CosineSimilarityImpl(const CosineSimilarityOptions &options = {})
+      : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input1, const Tensor &input2) {
+    return functional::cosine_similarity(input1, input2, options);
+  }
+  CosineSimilarityOptions options;
+};
+KILN_MODULE(CosineSimilarity);
+
+/// The p-norm of input1 - input2 + eps along the last dimension.
+class PairwiseDistanceImpl : public Cloneable<PairwiseDistanceImpl> {
+public:
+  explicit PairwiseDistanceImpl(const PairwiseDistanceOptions &options = {})
+      : options(options) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input1, const Tensor &input2) {
+    return functional::pairwise_distance(input1, input2, options);
+  }
+  PairwiseDistanceOptions options;
+};
+KILN_MODULE(PairwiseDistance);
+
+// --- Normalization -----------------------------------------------------------
+
+struct LayerNormOptions {
+  LayerNormOptions(std::vector<int64_t> normalized_shape)
+      : normalized_shape_(std::move(normalized_shape)) {}
+  KILN_ARG(std::vector<int64_t>, normalized_shape);
+  KILN_ARG(double, eps) = 1e-5;
+  /// Learned per-element weight (ones) and bias (zeros).
+  KILN_ARG(bool, elementwise_affine) = true;
+};
+
+/// Normalizes over the last normalized_shape.size() dimensions.
+class LayerNormImpl : public Cloneable<LayerNormImpl> {
+public:
+  LayerNormImpl(std::vector<int64_t> normalized_shape)
+      : LayerNormImpl(LayerNormOptions(std::move(normalized_shape))) {}
+  explicit LayerNormImpl(LayerNormOptions options);
+  void reset() override;
+  /// weight to ones and bias to zeros.
+  void reset_parameters();
+  Tensor forward(const Tensor &input);
+  void pretty_print(std::ostream &os) const override;
+  LayerNormOptions options;
+  Tensor weight;
+  Tensor bias;
+};
+KILN_MODULE(LayerNorm);
+
+struct BatchNormOptions {
+  /* implicit */ BatchNormOptions(int64_t num_features)
+      : num_features_(num_features) {}
+  KILN_ARG(int64_t, num_features);
+  KILN_ARG(double, eps) = 1e-5;
+  /// The running statistics' update factor; nullopt for a cumulative
+  /// average (1 / num_batches_tracked).
+  KILN_ARG(std::optional<double>, momentum) = 0.1;
+  KILN_ARG(bool, affine) = true;
+  KILN_ARG(bool, track_running_stats) = true;
+};
+using BatchNorm1dOptions = BatchNormOptions;
+
+/// Batch normalization over dim 1 of [N, C] or [N, C, L] input: batch
+/// statistics in training (updating running_mean / running_var /
+/// num_batches_tracked), the running statistics in evaluation (or batch
+/// statistics when track_running_stats is false).
+class BatchNorm1dImpl : public Cloneable<BatchNorm1dImpl> {
+public:
+  explicit BatchNorm1dImpl(int64_t num_features)
+      : BatchNorm1dImpl(BatchNormOptions(num_features)) {}
+  explicit BatchNorm1dImpl(const BatchNormOptions &options);
+  void reset() override;
+  /// Zeroes running_mean and num_batches_tracked, fills running_var with
+  /// ones.
+  void reset_running_stats();
+  /// reset_running_stats(), then weight to ones and bias to zeros.
+  void reset_parameters();
+  Tensor forward(const Tensor &input);
+  void pretty_print(std::ostream &os) const override;
+  BatchNormOptions options;
+  Tensor weight;
+  Tensor bias;
+  Tensor running_mean;
+  Tensor running_var;
+  Tensor num_batches_tracked;
+};
+KILN_MODULE(BatchNorm1d);
+
+// --- Shapes ------------------------------------------------------------------
+
+struct UnflattenOptions {
+  UnflattenOptions(int64_t dim, std::vector<int64_t> sizes)
+      : dim_(dim), sizes_(std::move(sizes)) {}
+  KILN_ARG(int64_t, dim);
+  /// The sizes dimension `dim` unfolds into (one may be -1).
+  KILN_ARG(std::vector<int64_t>, sizes);
+};
+
+/// Splits dimension `dim` into `sizes` (named tensors are not supported).
+class UnflattenImpl : public Cloneable<UnflattenImpl> {
+public:
+  UnflattenImpl(int64_t dim, std::vector<int64_t> sizes)
+      : UnflattenImpl(UnflattenOptions(dim, std::move(sizes))) {}
+  explicit UnflattenImpl(UnflattenOptions options)
+      : options(std::move(options)) {}
+  void reset() override {}
+  Tensor forward(const Tensor &input);
+  void pretty_print(std::ostream &os) const override;
+  UnflattenOptions options;
+};
+KILN_MODULE(Unflatten);
+
+// --- More losses -------------------------------------------------------------
+
+/// A loss module of two tensors whose forward is `functional::fn(input,
+/// target, options)`.
+#define KILN_LOSS_MODULE(Name, fn)                                             \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+  public:                                                                      \
+    explicit Name##Impl(const Name##Options &options_ = {})                    \
+        : options(options_) {}                                                 \
+    void reset() override {}                                                   \
+    Tensor forward(const Tensor &input, const Tensor &target) {                \
+      return functional::fn(input, target, options);                           \
+    }                                                                          \
+    Name##Options options;                                                     \
+  };                                                                           \
+  KILN_MODULE(Name)
+KILN_LOSS_MODULE(KLDivLoss, kl_div);
+KILN_LOSS_MODULE(SmoothL1Loss, smooth_l1_loss);
+KILN_LOSS_MODULE(HuberLoss, huber_loss);
+KILN_LOSS_MODULE(SoftMarginLoss, soft_margin_loss);
+KILN_LOSS_MODULE(HingeEmbeddingLoss, hinge_embedding_loss);
+KILN_LOSS_MODULE(PoissonNLLLoss, poisson_nll_loss);
+#undef KILN_LOSS_MODULE
+
+/// A loss module of three tensors (input1, input2, target).
+#define KILN_LOSS3_MODULE(Name, fn)                                            \
+  class Name##Impl : public Cloneable<Name##Impl> {                            \
+  public:                                                                      \
+    explicit Name##Impl(const Name##Options &options_ = {})                    \
+        : options(options_) {}                                                 \
+    void reset() override {}                                                   \
+    Tensor forward(const Tensor &input1, const Tensor &input2,                 \
+                   const Tensor &target) {                                     \
+      return functional::fn(input1, input2, target, options);                  \
+    }                                                                          \
+    Name##Options options;                                                     \
+  };                                                                           \
+  KILN_MODULE(Name)
+KILN_LOSS3_MODULE(MarginRankingLoss, margin_ranking_loss);
+KILN_LOSS3_MODULE(CosineEmbeddingLoss, cosine_embedding_loss);
+#undef KILN_LOSS3_MODULE
 
 /// A module with a Tensor -> Tensor forward, type-erased (libtorch's
 /// AnyModule, restricted to single-tensor modules).

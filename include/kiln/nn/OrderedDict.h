@@ -105,20 +105,15 @@ public:
     items_.emplace_back(std::move(key), std::move(value));
     return items_.back().value();
   }
-  /// Inserts or overwrites each item of `other`, in its order.
+  /// Inserts each item of `other`, in its order; a key present already is
+  /// an error, as in libtorch.
   void update(const OrderedDict &other) {
     for (const Item &item : other)
-      if (Value *v = find(item.key()))
-        *v = item.value();
-      else
-        insert(item.key(), item.value());
+      insert(item.key(), item.value());
   }
   void update(OrderedDict &&other) {
     for (Item &item : other)
-      if (Value *v = find(item.key()))
-        *v = std::move(item.value());
-      else
-        insert(item.key(), std::move(item.value()));
+      insert(item.key(), std::move(item.value()));
   }
   void erase(const Key &key) {
     auto it = index_.find(key);

@@ -29,13 +29,16 @@ private:
   unsigned explicitOptions_ = 0;
 };
 
-struct AdamParamState : public OptimizerParamState {
-  /// Steps taken, a float64 scalar tensor (as in PyTorch) so that compiled
-  /// steps can update it.
-  Tensor step;
-  Tensor exp_avg;
-  Tensor exp_avg_sq;
-  Tensor max_exp_avg_sq;
+/// libtorch's AdamParamState: `step()`, `exp_avg()`, `exp_avg_sq()`,
+/// `max_exp_avg_sq()` read, `step(n)`, `exp_avg(t)`, ... set.
+struct AdamParamState : public OptimizerCloneableParamState<AdamParamState> {
+  KILN_OPTIM_STEP_STATE();
+  KILN_ARG(Tensor, exp_avg);
+  KILN_ARG(Tensor, exp_avg_sq);
+  KILN_ARG(Tensor, max_exp_avg_sq);
+
+public:
+  friend bool operator==(const AdamParamState &a, const AdamParamState &b);
 };
 
 /// PyTorch's Adam (L2 weight decay added to the gradient, bias-corrected

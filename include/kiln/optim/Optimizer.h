@@ -7,12 +7,23 @@
 
 #include <functional>
 #include <memory>
+#include <sstream>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
 namespace kiln::trace {
 class Recorder;
 } // namespace kiln::trace
+
+namespace kiln::guts {
+/// libtorch's c10::guts::to_string: what `operator<<` prints.
+template <class T> std::string to_string(const T &value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+} // namespace kiln::guts
 
 namespace kiln::optim {
 
@@ -60,7 +71,76 @@ private:                                                                       \
 class OptimizerParamState {
 public:
   virtual ~OptimizerParamState() = default;
+  virtual std::unique_ptr<OptimizerParamState> clone() const;
 };
+
+/// libtorch's base for parameter states: implements clone().
+template <class Derived>
+class OptimizerCloneableParamState : public OptimizerParamState {
+public:
+  std::unique_ptr<OptimizerParamState> clone() const override {
+    return std::make_unique<Derived>(static_cast<const Derived &>(*this));
+  }
+};
+
+namespace detail {
+int64_t readStepCount(const Tensor &step);
+/// Whether two state tensors are both undefined or equal.
+bool sameState(const Tensor &a, const Tensor &b);
+void writeStepCount(Tensor &step, int64_t value);
+} // namespace detail
+
+/// libtorch's `step` of a parameter state, an int64 count: `s.step()` reads
+/// it, `s.step(n)` sets it. kiln keeps it as a float64 0-dim tensor
+/// (`step_tensor()`), so that a compiled step updates it and its bias
+/// corrections follow it; `step(n)` writes that tensor in place.
+#define KILN_OPTIM_STEP_STATE()                                                \
+public:                                                                        \
+  int64_t step() const { return ::kiln::optim::detail::readStepCount(step_); } \
+  auto step(int64_t new_step)->decltype(*this) {                               \
+    ::kiln::optim::detail::writeStepCount(step_, new_step);                    \
+    return *this;                                                              \
+  }                                                                            \
+  const Tensor &step_tensor() const noexcept { return step_; }                 \
+  Tensor &step_tensor() noexcept { return step_; }                             \
+                                                                               \
+private:                                                                       \
+  Tensor step_
+
+/// The key of Optimizer::state(): a parameter's TensorImpl. libtorch keys
+/// the state by the string `c10::guts::to_string(p.unsafeGetTensorImpl())`;
+/// here the pointer and that string (`kiln::guts::to_string`) both convert.
+class ParamStateKey {
+public:
+  ParamStateKey(const TensorImpl *impl) : impl_(impl) {}
+  /// libtorch 2's key type is `void*`.
+  ParamStateKey(const void *impl)
+      : impl_(static_cast<const TensorImpl *>(impl)) {}
+  ParamStateKey(const std::string &address);
+  ParamStateKey(const char *address) : ParamStateKey(std::string(address)) {}
+  const TensorImpl *get() const noexcept { return impl_; }
+  /// The address as libtorch's key spells it.
+  std::string str() const;
+  operator std::string() const { return str(); }
+  friend bool operator==(const ParamStateKey &a, const ParamStateKey &b) {
+    return a.impl_ == b.impl_;
+  }
+  friend bool operator!=(const ParamStateKey &a, const ParamStateKey &b) {
+    return a.impl_ != b.impl_;
+  }
+  struct Hash {
+    size_t operator()(const ParamStateKey &k) const noexcept {
+      return std::hash<const void *>()(k.impl_);
+    }
+  };
+
+private:
+  const TensorImpl *impl_;
+};
+
+using OptimizerState =
+    std::unordered_map<ParamStateKey, std::unique_ptr<OptimizerParamState>,
+                       ParamStateKey::Hash>;
 
 class OptimizerParamGroup {
 public:
@@ -124,15 +204,8 @@ public:
   OptimizerOptions &defaults() { return *defaults_; }
   const OptimizerOptions &defaults() const { return *defaults_; }
   /// State by parameter, created on the first step.
-  std::unordered_map<const TensorImpl *, std::unique_ptr<OptimizerParamState>> &
-  state() {
-    return state_;
-  }
-  const std::unordered_map<const TensorImpl *,
-                           std::unique_ptr<OptimizerParamState>> &
-  state() const {
-    return state_;
-  }
+  OptimizerState &state() { return state_; }
+  const OptimizerState &state() const { return state_; }
 
 protected:
   /// Runs the closure of step(), with grad mode on.
@@ -184,8 +257,7 @@ protected:
 
   std::vector<OptimizerParamGroup> groups_;
   std::unique_ptr<OptimizerOptions> defaults_;
-  std::unordered_map<const TensorImpl *, std::unique_ptr<OptimizerParamState>>
-      state_;
+  OptimizerState state_;
 };
 
 } // namespace kiln::optim

@@ -24,8 +24,13 @@ private:
   unsigned explicitOptions_ = 0;
 };
 
-struct SGDParamState : public OptimizerParamState {
-  Tensor momentum_buffer;
+/// libtorch's SGDParamState: `momentum_buffer()` reads,
+/// `momentum_buffer(t)` sets.
+struct SGDParamState : public OptimizerCloneableParamState<SGDParamState> {
+  KILN_ARG(Tensor, momentum_buffer);
+
+public:
+  friend bool operator==(const SGDParamState &a, const SGDParamState &b);
 };
 
 /// PyTorch's SGD: with momentum m, dampening d, weight decay w:
