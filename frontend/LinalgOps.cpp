@@ -155,6 +155,29 @@ Tensor Tensor::matmul(const Tensor &other) const {
 Tensor mm(const Tensor &a, const Tensor &b) { return a.mm(b); }
 Tensor matmul(const Tensor &a, const Tensor &b) { return a.matmul(b); }
 Tensor bmm(const Tensor &a, const Tensor &b) { return a.bmm(b); }
+
+Tensor Tensor::addmm(const Tensor &mat1, const Tensor &mat2, const Scalar &beta,
+                     const Scalar &alpha) const {
+  KILN_CHECK(mat1.dim() == 2, "mat1 must be a matrix, got ", mat1.dim(),
+             "-D tensor");
+  KILN_CHECK(mat2.dim() == 2, "mat2 must be a matrix, got ", mat2.dim(),
+             "-D tensor");
+  // Composed of differentiable ops: autograd and the tracer need no rule.
+  Tensor product = mat1.mm(mat2);
+  if (alpha.toDouble() != 1)
+    product = product * alpha;
+  // `this` must broadcast to the product's shape (expand checks it).
+  Tensor self = expand(product.sizes());
+  double b = beta.toDouble();
+  if (b == 0)
+    return product;
+  return product + (b == 1 ? self : self * beta);
+}
+
+Tensor addmm(const Tensor &self, const Tensor &mat1, const Tensor &mat2,
+             const Scalar &beta, const Scalar &alpha) {
+  return self.addmm(mat1, mat2, beta, alpha);
+}
 Tensor dot(const Tensor &a, const Tensor &b) { return a.dot(b); }
 
 } // namespace kiln

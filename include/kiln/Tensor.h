@@ -253,6 +253,10 @@ public:
   Tensor mm(const Tensor &other) const;
   Tensor matmul(const Tensor &other) const;
   Tensor bmm(const Tensor &other) const;
+  /// beta * this + alpha * (mat1 @ mat2), this broadcast to the product's
+  /// shape; with beta 0 this is ignored (NaNs in it do not propagate).
+  Tensor addmm(const Tensor &mat1, const Tensor &mat2, const Scalar &beta = 1,
+               const Scalar &alpha = 1) const;
   Tensor dot(const Tensor &other) const;
 
   // --- Reductions ---------------------------------------------------------
@@ -461,6 +465,8 @@ Tensor operator~(const Tensor &a);
 Tensor mm(const Tensor &a, const Tensor &b);
 Tensor matmul(const Tensor &a, const Tensor &b);
 Tensor bmm(const Tensor &a, const Tensor &b);
+Tensor addmm(const Tensor &self, const Tensor &mat1, const Tensor &mat2,
+             const Scalar &beta = 1, const Scalar &alpha = 1);
 Tensor dot(const Tensor &a, const Tensor &b);
 Tensor add(const Tensor &a, const Tensor &b, const Scalar &alpha = 1);
 Tensor sub(const Tensor &a, const Tensor &b, const Scalar &alpha = 1);

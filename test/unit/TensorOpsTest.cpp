@@ -584,3 +584,22 @@ TEST(Concat, CatAndStack) {
   EXPECT_TRUE(isTensor(stack({x, y}, -1), {2, 2}, {1, 3, 2, 4}));
   EXPECT_TRUE(isTensor(stack({tensor(1.), tensor(2.)}), {2}, {1, 2}));
 }
+
+TEST(Linalg, AddmmScalesAndBroadcasts) {
+  Tensor bias = tensor({1., -1.});
+  Tensor a = tensor({{1., 2.}, {3., 4.}}), b = tensor({{1., 0.}, {0., 2.}});
+  EXPECT_TRUE(isTensor(addmm(bias, a, b), {2, 2}, {2, 3, 4, 7}));
+  EXPECT_TRUE(isTensor(bias.addmm(a, b, /*beta=*/2, /*alpha=*/0.5), {2, 2},
+                       {2.5, 0, 3.5, 2}));
+  // beta 0 ignores the input, NaNs included.
+  Tensor nan = full({2, 2}, std::nan(""), kDouble);
+  EXPECT_TRUE(isTensor(nan.addmm(a, b, 0), {2, 2}, {1, 4, 3, 8}));
+  EXPECT_THROW(tensor({1., 2., 3.}).addmm(a, b), Error);
+  EXPECT_THROW(bias.addmm(tensor({1., 2.}), b), Error);
+  // Gradients through the composition.
+  Tensor w = tensor({{0.5, -1.}, {2., 1.}}, requires_grad());
+  Tensor x = tensor({{1., 2.}}), c = tensor({3., 4.}, requires_grad());
+  c.addmm(x, w, 2, 3).sum().backward();
+  EXPECT_TRUE(isTensor(c.grad(), {2}, {2, 2}));
+  EXPECT_TRUE(isTensor(w.grad(), {2, 2}, {3, 3, 6, 6}));
+}
