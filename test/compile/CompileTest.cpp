@@ -884,3 +884,46 @@ TEST(Compile, AsStridedResizeRandomAndHooksRunEagerly) {
   EXPECT_DOUBLE_EQ(resize(ones({2})).item<double>(), 5.0);
   EXPECT_EQ(resize.stats().compilations, 0u);
 }
+
+// The modules and losses ordinary classifiers use, trained compiled against
+// eager: LayerNorm, BatchNorm1d in training (its running statistics are
+// state written in place), GELU, SiLU, cross entropy with label smoothing
+// and BCE with logits, AdamW.
+TEST(Compile, ClassifierWithNormsAndSmoothedLossMatchesEager) {
+  expectCompiledMatchesEager(
+      [] {
+        auto model = nn::Sequential(
+            nn::Linear(6, 16), nn::LayerNorm(nn::LayerNormOptions({16})),
+            // No bias before the batch norm: its gradient would be rounding
+            // noise, which AdamW's normalisation amplifies differently per
+            // summation order.
+            nn::GELU(), nn::Linear(nn::LinearOptions(16, 16).bias(false)),
+            nn::BatchNorm1d(16), nn::SiLU(), nn::Linear(16, 4));
+        auto opt = std::make_shared<optim::AdamW>(model->parameters(),
+                                                  optim::AdamWOptions(1e-2));
+        Tensor x = randn({8, 6});
+        Tensor labels = tensor({0, 1, 2, 3, 0, 1, 2, 3});
+        Tensor flags = (randn({8, 4}) > 0).to(kFloat);
+        Step step = [=](int) {
+          Tensor logits = model->forward(x);
+          Tensor loss =
+              nn::functional::cross_entropy(
+                  logits, labels,
+                  nn::functional::CrossEntropyFuncOptions().label_smoothing(
+                      0.1)) +
+              nn::functional::binary_cross_entropy_with_logits(logits, flags);
+          opt->zero_grad();
+          loss.backward();
+          opt->step();
+          return loss;
+        };
+        Params params = [=] {
+          std::vector<Tensor> all = model->parameters();
+          for (const Tensor &b : model->buffers())
+            all.push_back(b);
+          return all;
+        };
+        return std::make_pair(step, params);
+      },
+      6);
+}
