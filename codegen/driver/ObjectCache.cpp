@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/SHA256.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace kiln::codegen {
 namespace {
@@ -51,8 +53,10 @@ bool readWhole(const std::string &path, std::string &out) {
 } // namespace
 
 PersistentObjectCache::PersistentObjectCache(
-    std::string directory, std::function<void(const std::string &)> log)
-    : directory_(std::move(directory)), log_(std::move(log)) {}
+    std::string directory, std::function<void(const std::string &)> log,
+    uint64_t limitBytes)
+    : directory_(std::move(directory)), log_(std::move(log)),
+      limitBytes_(limitBytes) {}
 
 std::string PersistentObjectCache::entryPath(const std::string &key) const {
   return directory_ + "/" + llvm::toHex(sha256(fullKey(key)), true) + ".kobj";
@@ -84,11 +88,58 @@ std::optional<std::string> PersistentObjectCache::load(const std::string &key) {
   std::string object = bytes.substr(head, length);
   if (bytes.compare(head + length, kHash, raw(sha256(object))) != 0)
     return reject("corrupt");
+  // Recently used: pruning keeps it.
+  std::error_code ignored;
+  std::filesystem::last_write_time(
+      path, std::filesystem::file_time_type::clock::now(), ignored);
   return object;
+}
+
+void PersistentObjectCache::prune() {
+  namespace fs = std::filesystem;
+  struct Entry {
+    fs::file_time_type time;
+    uintmax_t size;
+    fs::path path;
+  };
+  std::vector<Entry> entries;
+  uint64_t total = 0;
+  std::error_code error;
+  for (fs::directory_iterator it(directory_, error), end; !error && it != end;
+       it.increment(error)) {
+    if (it->path().extension() != ".kobj")
+      continue;
+    std::error_code e;
+    uintmax_t size = it->file_size(e);
+    fs::file_time_type time = it->last_write_time(e);
+    if (e)
+      continue;
+    entries.push_back({time, size, it->path()});
+    total += size;
+  }
+  if (total <= limitBytes_)
+    return;
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry &a, const Entry &b) { return a.time < b.time; });
+  size_t removed = 0;
+  for (const Entry &e : entries) {
+    if (total <= limitBytes_ / 2)
+      break;
+    std::error_code ignored;
+    if (fs::remove(e.path, ignored)) {
+      total -= e.size;
+      ++removed;
+    }
+  }
+  if (log_ && removed)
+    log_("object cache: removed " + std::to_string(removed) +
+         " least recently used entries from " + directory_);
 }
 
 void PersistentObjectCache::store(const std::string &key,
                                   const std::string &object) {
+  if (!pruned_.exchange(true))
+    prune();
   std::error_code error;
   std::filesystem::create_directories(directory_, error);
   std::string path = entryPath(key);

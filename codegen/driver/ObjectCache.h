@@ -17,11 +17,18 @@ namespace kiln::codegen {
 /// never a crash. Stores write a private temporary file and rename it over
 /// the entry: concurrent writers and readers see whole files only. Any I/O
 /// failure is a miss or a skipped store.
+///
+/// The directory is bounded: a hit refreshes its entry's time, and the
+/// first store of a process that finds more than `limitBytes` of entries
+/// deletes the least recently used ones until half the limit remains.
 class PersistentObjectCache : public ObjectCache {
 public:
+  static constexpr uint64_t kDefaultLimitBytes = uint64_t(512) << 20;
+
   /// `log` receives one line per fault (a bad entry, a failed store).
   PersistentObjectCache(std::string directory,
-                        std::function<void(const std::string &)> log = {});
+                        std::function<void(const std::string &)> log = {},
+                        uint64_t limitBytes = kDefaultLimitBytes);
   std::optional<std::string> load(const std::string &key) override;
   void store(const std::string &key, const std::string &object) override;
 
@@ -37,7 +44,13 @@ public:
 private:
   std::string directory_;
   std::function<void(const std::string &)> log_;
+  uint64_t limitBytes_;
   std::atomic<bool> reportedWriteFailure_{false};
+  std::atomic<bool> pruned_{false};
+
+  /// Deletes the least recently used entries when the directory holds
+  /// more than limitBytes_.
+  void prune();
 };
 
 } // namespace kiln::codegen

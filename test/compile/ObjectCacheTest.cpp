@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -158,6 +159,36 @@ TEST_F(ObjectCacheTest, AnUnwritableDirectoryOnlySkipsStoring) {
   EXPECT_FALSE(compile(cache)->fromCache());
   ASSERT_EQ(log.size(), 1u); // reported once
   EXPECT_NE(log[0].find("cannot write"), std::string::npos);
+}
+
+TEST_F(ObjectCacheTest, ABoundedCacheDropsTheLeastRecentlyUsedEntries) {
+  std::string object(1000, 'x');
+  {
+    PersistentObjectCache fill(dir.string());
+    for (int i = 0; i < 6; ++i)
+      fill.store("key " + std::to_string(i), object);
+    // Key 0 is used last: the oldest entries are 1, 2, 3.
+    std::error_code e;
+    auto old = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (int i = 0; i < 6; ++i)
+      fs::last_write_time(fill.entryPath("key " + std::to_string(i)),
+                          old + std::chrono::minutes(i), e);
+    EXPECT_TRUE(fill.load("key 0"));
+  }
+  // A new process (a new cache object) with room for about 5 entries
+  // prunes to half of that on its first store.
+  PersistentObjectCache bounded(
+      dir.string(), [&](const std::string &line) { log.push_back(line); },
+      5 * 1100);
+  bounded.store("key 6", object);
+  for (int i : {1, 2, 3, 4})
+    EXPECT_FALSE(fs::exists(bounded.entryPath("key " + std::to_string(i))))
+        << i;
+  for (int i : {0, 5, 6})
+    EXPECT_TRUE(bounded.load("key " + std::to_string(i))) << i;
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_NE(log[0].find("removed 4 least recently used"), std::string::npos)
+      << log[0];
 }
 
 TEST_F(ObjectCacheTest, KeysDependOnTheIrAndTheTarget) {
