@@ -367,6 +367,45 @@ Tensor Tensor::clamp(std::optional<Scalar> min,
   }
   return out;
 }
+Tensor Tensor::clamp(const std::optional<Tensor> &min,
+                     const std::optional<Tensor> &max) const {
+  bool hasMin = min && min->defined(), hasMax = max && max->defined();
+  KILN_CHECK(hasMin || hasMax,
+             "torch.clamp: At least one of 'min' or 'max' must not be None");
+  Tensor out = *this;
+  if (hasMin)
+    out = out.maximum(*min);
+  if (hasMax)
+    out = out.minimum(*max);
+  return out;
+}
+
+namespace {
+void checkLerpTypes(const Tensor &self, const Tensor &other, const char *name) {
+  KILN_CHECK(self.scalar_type() == other.scalar_type(), "expected dtype ",
+             toString(self.scalar_type()), " for `", name, "` but got dtype ",
+             toString(other.scalar_type()));
+}
+} // namespace
+
+Tensor Tensor::lerp(const Tensor &end, const Scalar &weight) const {
+  checkLerpTypes(*this, end, "end");
+  double w = weight.toDouble();
+  Tensor diff = end - *this;
+  // PyTorch's form: exact at both ends, accurate near each.
+  if (std::abs(w) < 0.5)
+    return *this + diff * w;
+  return end - diff * (1 - w);
+}
+
+Tensor Tensor::lerp(const Tensor &end, const Tensor &weight) const {
+  checkLerpTypes(*this, end, "end");
+  checkLerpTypes(*this, weight, "weight");
+  Tensor diff = end - *this;
+  return kiln::where(weight.abs() < 0.5, *this + weight * diff,
+                     end - diff * (1 - weight));
+}
+
 Tensor Tensor::clamp_min(const Scalar &min) const { return clamp(min); }
 Tensor Tensor::clamp_max(const Scalar &max) const {
   return clamp(std::nullopt, max);
@@ -568,6 +607,16 @@ const Tensor &Tensor::clamp_(std::optional<Scalar> min,
   checkInplace(*this);
   return commitInplace(*this, inplaceSource(*this).clamp(min, max));
 }
+const Tensor &Tensor::lerp_(const Tensor &end, const Scalar &weight) const {
+  checkInplace(*this);
+  return commitInplace(*this, inplaceSource(*this, end).lerp(end, weight));
+}
+const Tensor &Tensor::lerp_(const Tensor &end, const Tensor &weight) const {
+  checkInplace(*this);
+  Tensor src =
+      autograd::anyRequiresGrad({this, &end, &weight}) ? clone() : *this;
+  return commitInplace(*this, src.lerp(end, weight));
+}
 const Tensor &Tensor::relu_() const {
   checkInplace(*this);
   return commitInplace(*this, relu());
@@ -668,6 +717,19 @@ Tensor clamp(const Tensor &a, std::optional<Scalar> min,
 }
 Tensor clamp_min(const Tensor &a, const Scalar &min) {
   return a.clamp_min(min);
+}
+Tensor clamp_max(const Tensor &a, const Scalar &max) {
+  return a.clamp_max(max);
+}
+Tensor clamp(const Tensor &a, const std::optional<Tensor> &min,
+             const std::optional<Tensor> &max) {
+  return a.clamp(min, max);
+}
+Tensor lerp(const Tensor &start, const Tensor &end, const Scalar &weight) {
+  return start.lerp(end, weight);
+}
+Tensor lerp(const Tensor &start, const Tensor &end, const Tensor &weight) {
+  return start.lerp(end, weight);
 }
 Tensor maximum(const Tensor &a, const Tensor &b) { return a.maximum(b); }
 Tensor minimum(const Tensor &a, const Tensor &b) { return a.minimum(b); }

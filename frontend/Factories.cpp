@@ -4,6 +4,8 @@
 #include "kiln/Trace.h"
 
 #include <cmath>
+#include <cstring>
+#include <random>
 
 namespace kiln {
 
@@ -36,7 +38,96 @@ Tensor finish(Tensor t, const TensorOptions &options,
 }
 } // namespace
 
+namespace {
+runtime::RandomGenerator *genPtr(const std::optional<Generator> &g) {
+  return g && g->defined() ? g->unsafeGetGeneratorImpl() : nullptr;
+}
+void failTrace() {
+  if (auto *r = trace::active())
+    r->fail("random numbers drawn inside the traced function");
+}
+/// `self` as contiguous doubles (a copy the caller may read).
+Tensor doubles(const Tensor &self) {
+  NoGradGuard noGrad;
+  return self.detach().to(kDouble).contiguous().clone();
+}
+} // namespace
+
 void manual_seed(uint64_t seed) { runtime::manualSeed(seed); }
+
+void Generator::set_current_seed(uint64_t seed) const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->engine.seed(seed);
+  impl_->seed = seed;
+}
+
+uint64_t Generator::current_seed() const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  return impl_->seed;
+}
+
+uint64_t Generator::seed() const {
+  std::random_device rd;
+  uint64_t s = (uint64_t(rd()) << 32) ^ rd();
+  set_current_seed(s);
+  return s;
+}
+
+Tensor Generator::get_state() const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  std::vector<uint64_t> words = runtime::saveState(*impl_);
+  Tensor out = emptyTensor({int64_t(words.size())}, kLong);
+  std::memcpy(out.impl().data(), words.data(), words.size() * 8);
+  return out;
+}
+
+void Generator::set_state(const Tensor &new_state) const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  KILN_CHECK(new_state.defined() && new_state.scalar_type() == kLong &&
+                 new_state.dim() == 1,
+             "set_state expects a 1-D kLong tensor from get_state, got ",
+             new_state.defined() ? toString(new_state.scalar_type()) : "none");
+  Tensor c = new_state.contiguous();
+  std::vector<uint64_t> words(c.numel());
+  std::memcpy(words.data(), c.impl().data(), words.size() * 8);
+  try {
+    runtime::loadState(*impl_, words);
+  } catch (const std::invalid_argument &) {
+    KILN_CHECK(false, "Expected a generator state of ",
+               std::mt19937_64::state_size + 2, " values from get_state, got ",
+               words.size(), " that are not one");
+  }
+}
+
+Generator Generator::clone() const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return Generator(std::make_shared<CPUGeneratorImpl>(*impl_));
+}
+
+Device Generator::device() const { return Device(kCPU); }
+
+std::mutex &Generator::mutex() const {
+  KILN_CHECK(defined(), "Generator is undefined");
+  return impl_->mutex;
+}
+
+namespace detail {
+Generator createCPUGenerator(uint64_t seed) {
+  return Generator(std::make_shared<CPUGeneratorImpl>(seed));
+}
+const Generator &getDefaultCPUGenerator() {
+  static const Generator gen(std::shared_ptr<CPUGeneratorImpl>(
+      &runtime::defaultGenerator(), [](CPUGeneratorImpl *) {}));
+  return gen;
+}
+} // namespace detail
+
+Tensor get_rng_state() { return detail::getDefaultCPUGenerator().get_state(); }
+void set_rng_state(const Tensor &new_state) {
+  detail::getDefaultCPUGenerator().set_state(new_state);
+}
 
 Tensor empty(IntArrayRef size, const TensorOptions &options) {
   return finish(emptyTensor(size, options.dtype()), options);
@@ -69,37 +160,57 @@ Tensor ones(IntArrayRef size, const TensorOptions &options) {
 }
 
 Tensor randn(IntArrayRef size, const TensorOptions &options) {
+  return randn(size, std::nullopt, options);
+}
+
+Tensor randn(IntArrayRef size, std::optional<Generator> generator,
+             const TensorOptions &options) {
   KILN_CHECK(isFloatingType(options.dtype()),
              "\"normal_kernel_cpu\" not "
              "implemented for '",
              toString(options.dtype()), "'");
+  failTrace();
   Tensor out = emptyTensor(size, options.dtype());
-  runtime::fillNormal(out.impl().view(), 0, 1);
+  runtime::fillNormal(out.impl().view(), 0, 1, genPtr(generator));
   return finish(out, options, Origin::Random);
 }
 
 Tensor rand(IntArrayRef size, const TensorOptions &options) {
+  return rand(size, std::nullopt, options);
+}
+
+Tensor rand(IntArrayRef size, std::optional<Generator> generator,
+            const TensorOptions &options) {
   KILN_CHECK(isFloatingType(options.dtype()),
              "\"check_uniform_bounds\" not "
              "implemented for '",
              toString(options.dtype()), "'");
+  failTrace();
   Tensor out = emptyTensor(size, options.dtype());
-  runtime::fillUniform(out.impl().view(), 0, 1);
+  runtime::fillUniform(out.impl().view(), 0, 1, genPtr(generator));
   return finish(out, options, Origin::Random);
 }
 
 Tensor randint(int64_t low, int64_t high, IntArrayRef size,
                const TensorOptions &options) {
+  return randint(low, high, size, std::nullopt, options);
+}
+
+Tensor randint(int64_t low, int64_t high, IntArrayRef size,
+               std::optional<Generator> generator,
+               const TensorOptions &options) {
   KILN_CHECK(low < high,
              "random_ expects 'from' to be less than 'to', but "
              "got from=",
              low, " >= to=", high);
+  failTrace();
   Tensor u = emptyTensor(size, kDouble);
-  runtime::fillUniform(u.impl().view(), double(low), double(high));
+  runtime::fillUniform(u.impl().view(), double(low), double(high),
+                       genPtr(generator));
   Tensor out = emptyTensor(size, options.has_dtype() ? options.dtype() : kLong);
   double *p = static_cast<double *>(u.impl().data());
   for (int64_t i = 0; i < u.numel(); ++i)
-    p[i] = std::floor(p[i]);
+    p[i] = std::min(std::floor(p[i]), double(high - 1));
   runtime::copy(u.impl().view(), out.impl().view());
   return finish(out, options, Origin::Random);
 }
@@ -108,32 +219,235 @@ Tensor randint(int64_t high, IntArrayRef size, const TensorOptions &options) {
   return randint(0, high, size, options);
 }
 
-const Tensor &Tensor::random_(int64_t from, int64_t to) const {
-  KILN_CHECK(from < to,
-             "random_ expects 'from' to be less than 'to', but got from=", from,
-             " >= to=", to);
-  checkInplace(*this);
-  Tensor drawn = randint(from, to, sizes(), dtype());
-  NoGradGuard noGrad;
-  return copy_(drawn);
+Tensor randint(int64_t high, IntArrayRef size,
+               std::optional<Generator> generator,
+               const TensorOptions &options) {
+  return randint(0, high, size, std::move(generator), options);
 }
 
-const Tensor &Tensor::uniform_(double from, double to) const {
+Tensor randint_like(const Tensor &t, int64_t high,
+                    const TensorOptions &options) {
+  return randint_like(t, 0, high, options);
+}
+
+Tensor randint_like(const Tensor &t, int64_t low, int64_t high,
+                    const TensorOptions &options) {
+  return randint(
+      low, high, t.sizes(),
+      options.dtype(options.has_dtype() ? options.dtype() : t.scalar_type()));
+}
+
+Tensor randperm(int64_t n, const TensorOptions &options) {
+  return randperm(n, std::nullopt, options);
+}
+
+Tensor randperm(int64_t n, std::optional<Generator> generator,
+                const TensorOptions &options) {
+  KILN_CHECK(n >= 0, "n must be non-negative, got", n);
+  ScalarType t = options.has_dtype() ? options.dtype() : kLong;
+  KILN_CHECK(t != kBool, "\"randperm\" not implemented for 'Bool'");
+  failTrace();
+  // Fisher-Yates over uniform draws.
+  std::vector<double> u(n > 1 ? n - 1 : 0);
+  runtime::drawUniform01(u.data(), int64_t(u.size()), genPtr(generator));
+  Tensor idx = emptyTensor({n}, kLong);
+  int64_t *p = static_cast<int64_t *>(idx.impl().data());
+  for (int64_t i = 0; i < n; ++i)
+    p[i] = i;
+  for (int64_t i = n - 1; i > 0; --i) {
+    int64_t j = std::min(int64_t(u[i - 1] * double(i + 1)), i);
+    std::swap(p[i], p[j]);
+  }
+  Tensor out = emptyTensor({n}, t);
+  runtime::copy(idx.impl().view(), out.impl().view());
+  return finish(out, options, Origin::Random);
+}
+
+Tensor normal(const Tensor &mean, const Tensor &std,
+              std::optional<Generator> generator) {
+  KILN_CHECK(isFloatingType(mean.scalar_type()) &&
+                 isFloatingType(std.scalar_type()),
+             "normal expects floating-point mean and std");
+  KILN_CHECK(std.numel() == 0 || std.detach().min().item<double>() >= 0,
+             "normal expects all elements of std >= 0.0");
+  Tensor z =
+      randn(broadcastShapes(mean.sizes(), std.sizes()), std::move(generator),
+            promoteTypes(mean.scalar_type(), std.scalar_type()));
+  NoGradGuard noGrad;
+  return z * std.detach() + mean.detach();
+}
+
+Tensor normal(const Tensor &mean, double std,
+              std::optional<Generator> generator) {
+  KILN_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
+  KILN_CHECK(isFloatingType(mean.scalar_type()),
+             "normal expects a floating-point mean");
+  Tensor z = randn(mean.sizes(), std::move(generator), mean.scalar_type());
+  NoGradGuard noGrad;
+  return z * std + mean.detach();
+}
+
+Tensor normal(double mean, const Tensor &std,
+              std::optional<Generator> generator) {
+  KILN_CHECK(isFloatingType(std.scalar_type()),
+             "normal expects a floating-point std");
+  KILN_CHECK(std.numel() == 0 || std.detach().min().item<double>() >= 0,
+             "normal expects all elements of std >= 0.0");
+  Tensor z = randn(std.sizes(), std::move(generator), std.scalar_type());
+  NoGradGuard noGrad;
+  return z * std.detach() + mean;
+}
+
+Tensor normal(double mean, double std, IntArrayRef size,
+              std::optional<Generator> generator,
+              const TensorOptions &options) {
+  KILN_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
+  KILN_CHECK(isFloatingType(options.dtype()),
+             "\"normal_kernel_cpu\" not implemented for '",
+             toString(options.dtype()), "'");
+  failTrace();
+  Tensor out = emptyTensor(size, options.dtype());
+  runtime::fillNormal(out.impl().view(), mean, std, genPtr(generator));
+  return finish(out, options, Origin::Random);
+}
+
+Tensor bernoulli(const Tensor &self, std::optional<Generator> generator) {
+  return self.bernoulli(std::move(generator));
+}
+
+Tensor bernoulli(const Tensor &self, double p,
+                 std::optional<Generator> generator) {
+  Tensor out = empty_like(self);
+  out.bernoulli_(p, std::move(generator));
+  return out;
+}
+
+Tensor Tensor::bernoulli(std::optional<Generator> generator) const {
+  Tensor out = emptyTensor(sizes(), scalar_type());
+  out.bernoulli_(*this, std::move(generator));
+  return out;
+}
+
+const Tensor &Tensor::bernoulli_(double p,
+                                 std::optional<Generator> generator) const {
+  KILN_CHECK(0 <= p && p <= 1,
+             "bernoulli_ expects p to be in [0, 1], but got p=", p);
   checkInplace(*this);
-  if (auto *r = trace::active())
-    r->fail("random numbers drawn inside the traced function");
-  Tensor tmp = emptyTensor(sizes(), dtype());
-  runtime::fillUniform(tmp.impl().view(), from, to);
+  failTrace();
+  Tensor tmp = emptyTensor(sizes(), scalar_type());
+  runtime::fillBernoulli(tmp.impl().view(), p, genPtr(generator));
   NoGradGuard noGrad;
   return copy_(tmp);
 }
 
-const Tensor &Tensor::normal_(double mean, double std) const {
+const Tensor &Tensor::bernoulli_(const Tensor &p,
+                                 std::optional<Generator> generator) const {
   checkInplace(*this);
-  if (auto *r = trace::active())
-    r->fail("random numbers drawn inside the traced function");
+  failTrace();
+  Tensor probs = doubles(p.expand(sizes()));
+  const double *pp = probs.data_ptr<double>();
+  for (int64_t i = 0; i < probs.numel(); ++i)
+    KILN_CHECK(0 <= pp[i] && pp[i] <= 1,
+               "Expected p_in >= 0 && p_in <= 1 to be true, but got false.");
+  Tensor u = emptyTensor(sizes(), kDouble);
+  double *up = static_cast<double *>(u.impl().data());
+  runtime::drawUniform01(up, u.numel(), genPtr(generator));
+  for (int64_t i = 0; i < u.numel(); ++i)
+    up[i] = up[i] < pp[i] ? 1.0 : 0.0;
+  NoGradGuard noGrad;
+  return copy_(u);
+}
+
+Tensor multinomial(const Tensor &self, int64_t num_samples, bool replacement,
+                   std::optional<Generator> generator) {
+  return self.multinomial(num_samples, replacement, std::move(generator));
+}
+
+Tensor Tensor::multinomial(int64_t num_samples, bool replacement,
+                           std::optional<Generator> generator) const {
+  KILN_CHECK(dim() == 1 || dim() == 2, "prob_dist must be 1 or 2 dim");
+  KILN_CHECK(isFloatingType(scalar_type()),
+             "multinomial only supports floating-point dtypes for input, got: ",
+             kiln::toString(scalar_type()));
+  KILN_CHECK(num_samples > 0, "cannot sample n_sample <= 0 samples");
+  int64_t cats = size(-1), rows = dim() == 2 ? size(0) : 1;
+  KILN_CHECK(replacement || num_samples <= cats,
+             "cannot sample n_sample > prob_dist.size(-1) samples without "
+             "replacement");
+  failTrace();
+  Tensor w = doubles(*this);
+  double *wp = w.data_ptr<double>();
+  for (int64_t i = 0; i < w.numel(); ++i)
+    KILN_CHECK(
+        std::isfinite(wp[i]) && wp[i] >= 0,
+        "probability tensor contains either `inf`, `nan` or element < 0");
+  Tensor out = emptyTensor(dim() == 2 ? std::vector<int64_t>{rows, num_samples}
+                                      : std::vector<int64_t>{num_samples},
+                           kLong);
+  int64_t *op = static_cast<int64_t *>(out.impl().data());
+  std::vector<double> u(rows * num_samples);
+  runtime::drawUniform01(u.data(), int64_t(u.size()), genPtr(generator));
+  for (int64_t r = 0; r < rows; ++r) {
+    double *row = wp + r * cats;
+    double total = 0;
+    int64_t positive = 0;
+    for (int64_t c = 0; c < cats; ++c) {
+      total += row[c];
+      positive += row[c] > 0;
+    }
+    KILN_CHECK(total > 0,
+               "invalid multinomial distribution (sum of probabilities <= 0)");
+    KILN_CHECK(replacement || positive >= num_samples,
+               "invalid multinomial distribution (with replacement=False, not "
+               "enough non-negative category to sample)");
+    for (int64_t s = 0; s < num_samples; ++s) {
+      double target = u[r * num_samples + s] * total, acc = 0;
+      int64_t pick = -1;
+      for (int64_t c = 0; c < cats; ++c) {
+        if (row[c] <= 0)
+          continue;
+        pick = c; // the last positive category absorbs rounding
+        acc += row[c];
+        if (target < acc)
+          break;
+      }
+      op[r * num_samples + s] = pick;
+      if (!replacement) {
+        total -= row[pick];
+        row[pick] = 0;
+      }
+    }
+  }
+  return finish(out, TensorOptions(kLong), Origin::Random);
+}
+
+const Tensor &Tensor::random_(int64_t from, int64_t to,
+                              std::optional<Generator> generator) const {
+  KILN_CHECK(from < to,
+             "random_ expects 'from' to be less than 'to', but got from=", from,
+             " >= to=", to);
+  checkInplace(*this);
+  Tensor drawn = randint(from, to, sizes(), std::move(generator), dtype());
+  NoGradGuard noGrad;
+  return copy_(drawn);
+}
+
+const Tensor &Tensor::uniform_(double from, double to,
+                               std::optional<Generator> generator) const {
+  checkInplace(*this);
+  failTrace();
   Tensor tmp = emptyTensor(sizes(), dtype());
-  runtime::fillNormal(tmp.impl().view(), mean, std);
+  runtime::fillUniform(tmp.impl().view(), from, to, genPtr(generator));
+  NoGradGuard noGrad;
+  return copy_(tmp);
+}
+
+const Tensor &Tensor::normal_(double mean, double std,
+                              std::optional<Generator> generator) const {
+  checkInplace(*this);
+  failTrace();
+  Tensor tmp = emptyTensor(sizes(), dtype());
+  runtime::fillNormal(tmp.impl().view(), mean, std, genPtr(generator));
   NoGradGuard noGrad;
   return copy_(tmp);
 }

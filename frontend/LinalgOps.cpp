@@ -180,4 +180,52 @@ Tensor addmm(const Tensor &self, const Tensor &mat1, const Tensor &mat2,
 }
 Tensor dot(const Tensor &a, const Tensor &b) { return a.dot(b); }
 
+Tensor linalg_cross(const Tensor &a, const Tensor &b, int64_t dim) {
+  KILN_CHECK(a.dim() == b.dim(),
+             "linalg.cross: inputs must have the same number of dimensions.");
+  int64_t d = wrapDim(dim, a.dim());
+  KILN_CHECK(a.size(d) == 3 && b.size(d) == 3,
+             "linalg.cross: inputs dimension ", dim,
+             " must have length 3. Got ", a.size(d), " and ", b.size(d));
+  KILN_CHECK(a.scalar_type() == b.scalar_type(),
+             "linalg.cross: expected both inputs to have the same dtype");
+  std::vector<int64_t> shape = broadcastShapes(a.sizes(), b.sizes());
+  Tensor x = a.expand(shape), y = b.expand(shape);
+  auto at = [&](const Tensor &t, int64_t i) { return t.narrow(d, i, 1); };
+  return cat({at(x, 1) * at(y, 2) - at(x, 2) * at(y, 1),
+              at(x, 2) * at(y, 0) - at(x, 0) * at(y, 2),
+              at(x, 0) * at(y, 1) - at(x, 1) * at(y, 0)},
+             d);
+}
+
+Tensor Tensor::cross(const Tensor &other, std::optional<int64_t> dim) const {
+  if (dim)
+    return linalg_cross(*this, other, *dim);
+  // The first dimension of size 3 (libtorch's deprecated default).
+  std::vector<int64_t> shape = broadcastShapes(sizes(), other.sizes());
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (shape[i] == 3)
+      return linalg_cross(*this, other, int64_t(i));
+  KILN_CHECK(false, "no dimension of size 3 in input");
+  return {};
+}
+
+Tensor cross(const Tensor &a, const Tensor &b, std::optional<int64_t> dim) {
+  return a.cross(b, dim);
+}
+
+Tensor linear(const Tensor &input, const Tensor &weight, const Tensor &bias) {
+  Tensor out = input.matmul(weight.t());
+  return bias.defined() ? out + bias : out;
+}
+
+Tensor &linear_out(Tensor &out, const Tensor &input, const Tensor &weight,
+                   const Tensor &bias) {
+  Tensor result = linear(input, weight, bias);
+  if (out.sizes() != result.sizes())
+    out.resize_(result.sizes());
+  out.copy_(result);
+  return out;
+}
+
 } // namespace kiln

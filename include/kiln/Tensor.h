@@ -18,10 +18,12 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 namespace kiln {
@@ -40,6 +42,136 @@ enum class MemoryFormat : int8_t {
 namespace indexing {
 class TensorIndex;
 } // namespace indexing
+namespace runtime {
+struct RandomGenerator;
+} // namespace runtime
+
+/// libtorch's c10::OptionalArrayRef: an ArrayRef or nothing. Built from
+/// nullopt, an ArrayRef, a braced list, a vector or a single value (which
+/// must outlive the OptionalArrayRef, as with ArrayRef).
+template <class T> class OptionalArrayRef {
+public:
+  OptionalArrayRef() = default;
+  OptionalArrayRef(std::nullopt_t) {}
+  OptionalArrayRef(ArrayRef<T> ref) : ref_(ref) {}
+  OptionalArrayRef(const std::optional<ArrayRef<T>> &ref) : ref_(ref) {}
+  OptionalArrayRef(const T &one) : ref_(ArrayRef<T>(one)) {}
+  OptionalArrayRef(const std::vector<T> &v) : ref_(ArrayRef<T>(v)) {}
+  OptionalArrayRef(std::initializer_list<T> l) : ref_(ArrayRef<T>(l)) {}
+  bool has_value() const { return ref_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  ArrayRef<T> value() const {
+    KILN_CHECK(has_value(), "OptionalArrayRef has no value");
+    return *ref_;
+  }
+  ArrayRef<T> value_or(ArrayRef<T> other) const { return ref_.value_or(other); }
+  ArrayRef<T> operator*() const { return *ref_; }
+  const ArrayRef<T> *operator->() const { return &*ref_; }
+  void reset() { ref_.reset(); }
+  friend bool operator==(const OptionalArrayRef &a, ArrayRef<T> b) {
+    return a.has_value() && a.ref_->equals(b);
+  }
+  friend bool operator==(ArrayRef<T> b, const OptionalArrayRef &a) {
+    return a == b;
+  }
+  friend bool operator!=(const OptionalArrayRef &a, ArrayRef<T> b) {
+    return !(a == b);
+  }
+  friend bool operator!=(ArrayRef<T> b, const OptionalArrayRef &a) {
+    return !(a == b);
+  }
+  friend bool operator==(const OptionalArrayRef &a, std::nullopt_t) {
+    return !a.has_value();
+  }
+
+private:
+  std::optional<ArrayRef<T>> ref_;
+};
+using OptionalIntArrayRef = OptionalArrayRef<int64_t>;
+
+/// libtorch's c10::irange: `for (auto i : kiln::irange(n))` counts 0 .. n-1
+/// (nothing when n <= 0), `irange(begin, end)` begin .. end-1.
+template <class I> class IntegerRange {
+public:
+  struct iterator {
+    I value;
+    I operator*() const { return value; }
+    iterator &operator++() {
+      ++value;
+      return *this;
+    }
+    bool operator!=(const iterator &o) const { return value != o.value; }
+    bool operator==(const iterator &o) const { return value == o.value; }
+  };
+  IntegerRange(I begin, I end)
+      : begin_(begin), end_(end < begin ? begin : end) {}
+  iterator begin() const { return {begin_}; }
+  iterator end() const { return {end_}; }
+
+private:
+  I begin_, end_;
+};
+template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+IntegerRange<I> irange(I end) {
+  return IntegerRange<I>(I(0), end);
+}
+template <
+    class I1, class I2,
+    std::enable_if_t<std::is_integral_v<I1> && std::is_integral_v<I2>, int> = 0>
+IntegerRange<I2> irange(I1 begin, I2 end) {
+  return IntegerRange<I2>(static_cast<I2>(begin), end);
+}
+
+/// libtorch's CPUGeneratorImpl: kiln's only kind of generator, a Mersenne
+/// Twister (not PyTorch's Philox/MT19937 streams).
+using CPUGeneratorImpl = runtime::RandomGenerator;
+/// PyTorch's default CPU seed.
+constexpr uint64_t default_rng_seed_val = 67280421310721ULL;
+
+/// libtorch's Generator: a shared handle on a random number generator that
+/// random ops take in place of the default one. Copies share the state;
+/// `clone()` copies it.
+class Generator {
+public:
+  /// An undefined generator (`defined()` is false).
+  Generator() = default;
+  explicit Generator(std::shared_ptr<CPUGeneratorImpl> impl)
+      : impl_(std::move(impl)) {}
+  bool defined() const { return impl_ != nullptr; }
+  void set_current_seed(uint64_t seed) const;
+  uint64_t current_seed() const;
+  /// Seeds from a nondeterministic source and returns the seed.
+  uint64_t seed() const;
+  /// The state as a 1-D kLong tensor (kiln's own layout, not PyTorch's
+  /// bytes), for set_state.
+  Tensor get_state() const;
+  void set_state(const Tensor &new_state) const;
+  Generator clone() const;
+  Device device() const;
+  std::mutex &mutex() const;
+  CPUGeneratorImpl *unsafeGetGeneratorImpl() const { return impl_.get(); }
+  bool operator==(const Generator &o) const { return impl_ == o.impl_; }
+  bool operator!=(const Generator &o) const { return impl_ != o.impl_; }
+
+private:
+  std::shared_ptr<CPUGeneratorImpl> impl_;
+};
+
+namespace detail {
+/// A new generator seeded with `seed`.
+Generator createCPUGenerator(uint64_t seed = default_rng_seed_val);
+/// The default generator: what manual_seed seeds and random ops use when
+/// given none.
+const Generator &getDefaultCPUGenerator();
+} // namespace detail
+
+/// `kiln::make_generator<kiln::CPUGeneratorImpl>(seed)`.
+template <class Impl = CPUGeneratorImpl>
+Generator make_generator(uint64_t seed = default_rng_seed_val) {
+  static_assert(std::is_same_v<Impl, CPUGeneratorImpl>,
+                "kiln has CPU generators only");
+  return detail::createCPUGenerator(seed);
+}
 
 class Tensor {
 public:
@@ -340,6 +472,21 @@ public:
                std::optional<Scalar> max = std::nullopt) const;
   Tensor clamp_min(const Scalar &min) const;
   Tensor clamp_max(const Scalar &max) const;
+  /// Bounds as tensors, broadcast: min(max(self, min), max).
+  Tensor clamp(const std::optional<Tensor> &min,
+               const std::optional<Tensor> &max = std::nullopt) const;
+  Tensor clip(std::optional<Scalar> min = std::nullopt,
+              std::optional<Scalar> max = std::nullopt) const {
+    return clamp(min, max);
+  }
+  /// self + weight * (end - self), computed as PyTorch does for accuracy.
+  Tensor lerp(const Tensor &end, const Scalar &weight) const;
+  Tensor lerp(const Tensor &end, const Tensor &weight) const;
+  const Tensor &lerp_(const Tensor &end, const Scalar &weight) const;
+  const Tensor &lerp_(const Tensor &end, const Tensor &weight) const;
+  /// The cross product over `dim` (by default the first of size 3).
+  Tensor cross(const Tensor &other,
+               std::optional<int64_t> dim = std::nullopt) const;
   Tensor maximum(const Tensor &other) const;
   Tensor minimum(const Tensor &other) const;
   /// libtorch's binary max/min: maximum/minimum.
@@ -388,11 +535,31 @@ public:
   const Tensor &relu_() const;
   const Tensor &neg_() const;
   const Tensor &masked_fill_(const Tensor &mask, const Scalar &value) const;
-  const Tensor &uniform_(double from = 0, double to = 1) const;
-  const Tensor &normal_(double mean = 0, double std = 1) const;
+  const Tensor &
+  uniform_(double from = 0, double to = 1,
+           std::optional<Generator> generator = std::nullopt) const;
+  const Tensor &
+  normal_(double mean = 0, double std = 1,
+          std::optional<Generator> generator = std::nullopt) const;
   /// Integers drawn uniformly from [from, to), or [0, to).
-  const Tensor &random_(int64_t from, int64_t to) const;
-  const Tensor &random_(int64_t to) const { return random_(0, to); }
+  const Tensor &
+  random_(int64_t from, int64_t to,
+          std::optional<Generator> generator = std::nullopt) const;
+  const Tensor &
+  random_(int64_t to, std::optional<Generator> generator = std::nullopt) const {
+    return random_(0, to, std::move(generator));
+  }
+  /// 1 with probability p (a number, or a tensor broadcast to this one's
+  /// shape), else 0.
+  const Tensor &
+  bernoulli_(double p = 0.5,
+             std::optional<Generator> generator = std::nullopt) const;
+  const Tensor &
+  bernoulli_(const Tensor &p,
+             std::optional<Generator> generator = std::nullopt) const;
+  Tensor bernoulli(std::optional<Generator> generator = std::nullopt) const;
+  Tensor multinomial(int64_t num_samples, bool replacement = false,
+                     std::optional<Generator> generator = std::nullopt) const;
 
   const Tensor &operator+=(const Tensor &o) const { return add_(o); }
   const Tensor &operator+=(const Scalar &o) const { return add_(o); }
@@ -487,6 +654,25 @@ Tensor log_softmax(const Tensor &a, int64_t dim,
 Tensor clamp(const Tensor &a, std::optional<Scalar> min,
              std::optional<Scalar> max = std::nullopt);
 Tensor clamp_min(const Tensor &a, const Scalar &min);
+Tensor clamp_max(const Tensor &a, const Scalar &max);
+Tensor clamp(const Tensor &a, const std::optional<Tensor> &min,
+             const std::optional<Tensor> &max = std::nullopt);
+inline Tensor clip(const Tensor &a, std::optional<Scalar> min,
+                   std::optional<Scalar> max = std::nullopt) {
+  return clamp(a, min, max);
+}
+Tensor lerp(const Tensor &start, const Tensor &end, const Scalar &weight);
+Tensor lerp(const Tensor &start, const Tensor &end, const Tensor &weight);
+Tensor cross(const Tensor &a, const Tensor &b,
+             std::optional<int64_t> dim = std::nullopt);
+/// torch.linalg.cross: over `dim` (default -1), inputs broadcast.
+Tensor linalg_cross(const Tensor &a, const Tensor &b, int64_t dim = -1);
+/// input @ weight.t() + bias (ATen's linear).
+Tensor linear(const Tensor &input, const Tensor &weight,
+              const Tensor &bias = {});
+/// linear into `out`, resized to the result's shape (ATen's linear_out).
+Tensor &linear_out(Tensor &out, const Tensor &input, const Tensor &weight,
+                   const Tensor &bias = {});
 Tensor maximum(const Tensor &a, const Tensor &b);
 Tensor minimum(const Tensor &a, const Tensor &b);
 inline Tensor max(const Tensor &a, const Tensor &b) { return maximum(a, b); }
@@ -581,6 +767,49 @@ Tensor randint(int64_t low, int64_t high, IntArrayRef size,
 /// Integers drawn uniformly from [0, high).
 Tensor randint(int64_t high, IntArrayRef size,
                const TensorOptions &options = kLong);
+/// The same draws from `generator` (the default one when nullopt).
+Tensor randn(IntArrayRef size, std::optional<Generator> generator,
+             const TensorOptions &options = {});
+Tensor rand(IntArrayRef size, std::optional<Generator> generator,
+            const TensorOptions &options = {});
+Tensor randint(int64_t low, int64_t high, IntArrayRef size,
+               std::optional<Generator> generator,
+               const TensorOptions &options = kLong);
+Tensor randint(int64_t high, IntArrayRef size,
+               std::optional<Generator> generator,
+               const TensorOptions &options = kLong);
+Tensor randint_like(const Tensor &t, int64_t high,
+                    const TensorOptions &options = {});
+Tensor randint_like(const Tensor &t, int64_t low, int64_t high,
+                    const TensorOptions &options = {});
+/// A random permutation of 0 .. n-1.
+Tensor randperm(int64_t n, const TensorOptions &options = kLong);
+Tensor randperm(int64_t n, std::optional<Generator> generator,
+                const TensorOptions &options = kLong);
+/// Normal samples with the given means and standard deviations
+/// (broadcast together), or of `size` with scalar ones.
+Tensor normal(const Tensor &mean, const Tensor &std,
+              std::optional<Generator> generator = std::nullopt);
+Tensor normal(const Tensor &mean, double std = 1,
+              std::optional<Generator> generator = std::nullopt);
+Tensor normal(double mean, const Tensor &std,
+              std::optional<Generator> generator = std::nullopt);
+Tensor normal(double mean, double std, IntArrayRef size,
+              std::optional<Generator> generator = std::nullopt,
+              const TensorOptions &options = {});
+/// 1 with probability `self` (elementwise) or `p`, else 0, in self's dtype.
+Tensor bernoulli(const Tensor &self,
+                 std::optional<Generator> generator = std::nullopt);
+Tensor bernoulli(const Tensor &self, double p,
+                 std::optional<Generator> generator = std::nullopt);
+/// Category indices (kLong) drawn by the weights in each row of a 1-D or
+/// 2-D `self`.
+Tensor multinomial(const Tensor &self, int64_t num_samples,
+                   bool replacement = false,
+                   std::optional<Generator> generator = std::nullopt);
+/// The default generator's state, and back (see Generator::get_state).
+Tensor get_rng_state();
+void set_rng_state(const Tensor &new_state);
 Tensor arange(const Scalar &end, const TensorOptions &options = {});
 Tensor arange(const Scalar &start, const Scalar &end,
               const TensorOptions &options = {});

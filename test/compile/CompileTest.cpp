@@ -927,3 +927,27 @@ TEST(Compile, ClassifierWithNormsAndSmoothedLossMatchesEager) {
       },
       6);
 }
+
+// Every way of drawing random numbers fails the trace closed: the step
+// runs eagerly and draws fresh numbers on each call.
+TEST(Compile, EveryRandomDrawRunsEagerly) {
+  std::vector<std::function<Tensor(Tensor)>> draws = {
+      [](Tensor x) { return x + bernoulli(full({4}, 0.5, kDouble)); },
+      [](Tensor x) {
+        return x + multinomial(ones({4}, kDouble), 4).to(kDouble);
+      },
+      [](Tensor x) { return x + normal(0.0, 1.0, {4}, std::nullopt, kDouble); },
+      [](Tensor x) { return x + randperm(4, kDouble); },
+      [](Tensor x) { return x + randint_like(x, 10); },
+      [](Tensor x) { return x + zeros_like(x).normal_(); },
+  };
+  for (size_t i = 0; i < draws.size(); ++i) {
+    auto step = compile(draws[i]);
+    Tensor x = zeros({4}, kDouble);
+    Tensor a = step(x), b = step(x), c = step(x);
+    EXPECT_EQ(step.stats().compilations, 0u) << i;
+    EXPECT_GE(step.stats().fallbacks, 2u) << i;
+    // Fresh numbers each call (three equal draws of these are unlikely).
+    EXPECT_FALSE(a.equal(b) && b.equal(c)) << i;
+  }
+}

@@ -12,6 +12,8 @@
 #include "kiln/runtime/DType.h"
 
 #include <cstdint>
+#include <mutex>
+#include <random>
 #include <vector>
 
 namespace kiln::runtime {
@@ -123,12 +125,35 @@ struct AdamHyper {
 void adamStep(const AdamHyper &h, void *param, const void *grad, void *expAvg,
               void *expAvgSq, void *maxExpAvgSq, ScalarType dtype, int64_t n);
 
-/// Random fills of a contiguous float/double buffer.
+/// A random number generator: a 64-bit Mersenne Twister and the seed it
+/// was last seeded with. Fills lock `mutex` while they draw.
+struct RandomGenerator {
+  explicit RandomGenerator(uint64_t seed = 67280421310721ULL)
+      : engine(seed), seed(seed) {}
+  RandomGenerator(const RandomGenerator &o) : engine(o.engine), seed(o.seed) {}
+  std::mt19937_64 engine;
+  uint64_t seed;
+  std::mutex mutex;
+};
+/// The process-wide default generator (PyTorch's default CPU seed).
+RandomGenerator &defaultGenerator();
+
+/// Random fills of a contiguous buffer, from `gen` (the default generator
+/// when null).
 void manualSeed(uint64_t seed);
-void fillUniform(const StridedView &dst, double lo, double hi);
-void fillNormal(const StridedView &dst, double mean, double stddev);
+void fillUniform(const StridedView &dst, double lo, double hi,
+                 RandomGenerator *gen = nullptr);
+void fillNormal(const StridedView &dst, double mean, double stddev,
+                RandomGenerator *gen = nullptr);
 /// 1 with probability p, else 0.
-void fillBernoulli(const StridedView &dst, double p);
+void fillBernoulli(const StridedView &dst, double p,
+                   RandomGenerator *gen = nullptr);
+/// Uniform doubles in [0, 1), `n` of them, into `out`.
+void drawUniform01(double *out, int64_t n, RandomGenerator *gen = nullptr);
+/// The generator's engine state as 64-bit words, and back (throws
+/// std::invalid_argument on words that are not such a state).
+std::vector<uint64_t> saveState(RandomGenerator &gen);
+void loadState(RandomGenerator &gen, const std::vector<uint64_t> &words);
 
 } // namespace kiln::runtime
 
