@@ -322,6 +322,15 @@ Tensor batch_norm(const Tensor &input, const Tensor &running_mean,
              "batch_norm expects an input of at least 2 dimensions, got ",
              input.dim());
   int64_t channels = input.size(1);
+  // Checked, not broadcast: a one-channel input must not update every
+  // channel's statistics.
+  for (auto [name, t] :
+       {std::pair<const char *, const Tensor *>{"weight", &options.weight()},
+        {"bias", &options.bias()},
+        {"running_mean", &running_mean},
+        {"running_var", &running_var}})
+    KILN_CHECK(!t->defined() || t->numel() == channels, name,
+               " should contain ", channels, " elements not ", t->numel());
   std::vector<int64_t> shape(input.dim(), 1), dims;
   shape[1] = channels;
   for (int64_t d = 0; d < input.dim(); ++d)
@@ -470,7 +479,9 @@ std::pair<Tensor, Tensor> nllTerms(const Flattened &f, const Tensor &weight,
                detail::shapeString(weight.sizes()));
     rowWeight = rowWeight * (onehot * weight.to(f.logp.dtype())).sum({1});
   }
-  Tensor picked = -(f.logp * onehot).sum({1}) * rowWeight;
+  // Selected, not multiplied: a -inf log-probability of another class
+  // (a masked logit) must not turn the row into 0 * -inf = NaN.
+  Tensor picked = -where(onehot.to(kBool), f.logp, 0.0).sum({1}) * rowWeight;
   return {picked, rowWeight};
 }
 
@@ -564,9 +575,21 @@ Tensor binary_cross_entropy(const Tensor &input, const Tensor &target,
     KILN_CHECK(!bad.any().item<bool>(),
                "all elements of input should be between 0 and 1");
   }
-  // PyTorch clamps the logarithms at -100 so that the loss stays finite.
-  Tensor loss = -(target * input.log().clamp_min(-100) +
-                  (1 - target) * (1 - input).log().clamp_min(-100));
+  // PyTorch clamps the logarithms at -100 so that the loss stays finite,
+  // and its input gradient is w (x - t) / max(x (1 - x), 1e-12): finite
+  // where a saturated sigmoid gives exactly 0 or 1. The value is computed
+  // on the detached input (logs of 0 taken safely, so no 0 * inf reaches
+  // the target's gradient); the input's gradient is that formula, carried
+  // by a term whose value is zero.
+  Tensor x = input.detach();
+  auto clampedLog = [](const Tensor &v) {
+    Tensor positive = v > 0;
+    Tensor safe = where(positive, v, 1.0).log().clamp_min(-100);
+    return where(positive, safe, -100.0);
+  };
+  Tensor loss = -(target * clampedLog(x) + (1 - target) * clampedLog(1 - x));
+  Tensor inputGrad = ((x - target) / (x * (1 - x)).clamp_min(1e-12)).detach();
+  loss = loss + (input - x) * inputGrad;
   if (options.weight().defined())
     loss = loss * options.weight();
   return reduce(loss, options.reduction());

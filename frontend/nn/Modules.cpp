@@ -447,6 +447,11 @@ double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
   if (std::isinf(norm_type)) {
     for (const Tensor &g : grads)
       total = std::max(total, g.abs().max().item<double>());
+  } else if (norm_type == 0) {
+    // PyTorch's: the 0-"norm" of the per-tensor 0-norms, i.e. how many
+    // gradients have a nonzero element.
+    for (const Tensor &g : grads)
+      total += (g != 0).any().item<bool>() ? 1 : 0;
   } else {
     for (const Tensor &g : grads)
       total += g.abs().pow(norm_type).sum().item<double>();
@@ -458,7 +463,8 @@ double clip_grad_norm_(const std::vector<Tensor> &parameters, double max_norm,
              "be clipped. To disable this error and scale the gradients by "
              "the non-finite norm anyway, set `error_if_nonfinite=false`");
   double coef = max_norm / (total + 1e-6);
-  if (coef < 1)
+  // As PyTorch's clamp(max=1): a NaN norm makes every gradient NaN.
+  if (!(coef >= 1))
     for (Tensor &g : grads)
       g.mul_(coef);
   return total;
