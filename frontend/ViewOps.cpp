@@ -1022,6 +1022,25 @@ const Tensor &Tensor::index_put_(ArrayRef<TensorIndex> rawIndices,
   KILN_CHECK(!rawIndices.empty(), "Passing an empty index list to "
                                   "Tensor::index_put_() is not valid syntax");
   checkInplace(*this);
+  // Values read from the memory being written would be read after some of
+  // it changed: refused, as PyTorch does.
+  auto extent = [](const Tensor &t) {
+    int64_t lo = t.storage_offset(), hi = lo;
+    for (int64_t d = 0; d < t.dim(); ++d) {
+      int64_t reach = (t.size(d) - 1) * t.stride(d);
+      (reach < 0 ? lo : hi) += reach;
+    }
+    return std::make_pair(lo, hi);
+  };
+  if (rawValue.defined() && rawValue.numel() > 0 && numel() > 0 &&
+      rawValue.impl().storage == impl().storage) {
+    auto [vlo, vhi] = extent(rawValue);
+    auto [slo, shi] = extent(*this);
+    KILN_CHECK(vhi < slo || shi < vlo,
+               "unsupported operation: some elements of the input tensor and "
+               "the written-to tensor refer to a single memory location. "
+               "Please clone() the tensor before performing the operation.");
+  }
   std::vector<TensorIndex> normalized = normalizeIndices(rawIndices);
   ArrayRef<TensorIndex> indices(normalized);
   Tensor value = stripLeadingOnes(rawValue);

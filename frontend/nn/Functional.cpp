@@ -246,12 +246,16 @@ Tensor prelu(const Tensor &input, const Tensor &weight) {
              "Mismatch of parameter numbers and input channel size. Found "
              "parameter numbers = ",
              weight.numel(), " and channel size = ", channels, ".");
-  Tensor w = weight;
+  // One weight broadcasts as a 0-dim tensor (the result keeps the input's
+  // shape, 0-dim included); per-channel weights line up with dim 1.
+  Tensor w;
   if (weight.numel() != 1 || input.dim() >= 2) {
     std::vector<int64_t> shape(std::max<int64_t>(input.dim(), 1), 1);
     if (input.dim() >= 2)
       shape[1] = weight.numel();
     w = weight.reshape(shape);
+  } else {
+    w = weight.reshape({});
   }
   return where(input >= 0, input, w * input);
 }

@@ -95,3 +95,31 @@ TEST(ReviewFixes, ClipGradNormOfNanAndZeroOrder) {
   EXPECT_DOUBLE_EQ(nn::utils::clip_grad_norm_({a, b}, 10.0, 0.0), 1.0);
   EXPECT_DOUBLE_EQ(b.grad().item<double>(), 0.5); // below max_norm: kept
 }
+
+TEST(ReviewFixes, PreluKeepsTheInputsShape) {
+  Tensor w = tensor({0.25});
+  Tensor scalar = nn::functional::prelu(tensor(-2.), w);
+  EXPECT_EQ(scalar.dim(), 0);
+  EXPECT_DOUBLE_EQ(scalar.item<double>(), -0.5);
+  EXPECT_TRUE(
+      isTensor(nn::functional::prelu(tensor({-4., 3.}), w), {2}, {-1, 3}));
+  Tensor perChannel = tensor({0.5, 2.});
+  EXPECT_TRUE(isTensor(
+      nn::functional::prelu(tensor({{-1., -1.}, {1., -3.}}), perChannel),
+      {2, 2}, {-0.5, -2, 1, -6}));
+}
+
+TEST(ReviewFixes, IndexPutRefusesValuesOverlappingTheDestination) {
+  Tensor x = tensor({1., 2., 3., 4.});
+  Tensor idx = tensor({int64_t(1), int64_t(3)});
+  EXPECT_TRUE(throwsWith([&] { x.index_put_({idx}, x.slice(0, 0, 2)); },
+                         "refer to a single memory location"));
+  EXPECT_TRUE(isTensor(x, {4}, {1, 2, 3, 4})); // nothing written
+  // A copy is fine, and so is a view of memory the write does not touch.
+  x.index_put_({idx}, x.slice(0, 0, 2).clone());
+  EXPECT_TRUE(isTensor(x, {4}, {1, 1, 3, 2}));
+  Tensor both = zeros({2, 2});
+  both[1] = tensor({5., 6.});
+  both.select(0, 0).index_put_({tensor({int64_t(0)})}, both[1].slice(0, 1, 2));
+  EXPECT_TRUE(isTensor(both, {2, 2}, {6, 0, 5, 6}));
+}
