@@ -1,25 +1,11 @@
-//===- Adam.cpp - The Adam optimizer
-//---------------------------------------===//
+//===- Adam.cpp - The Adam optimizer -------------------------------------===//
 #include "kiln/optim/Adam.h"
+#include "AdamUpdate.h"
 #include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
-
-namespace {
-void checkOptions(const AdamOptions &o) {
-  auto [beta1, beta2] = o.betas();
-  KILN_CHECK(o.lr() >= 0, "Invalid learning rate: ", o.lr());
-  KILN_CHECK(o.eps() >= 0, "Invalid epsilon value: ", o.eps());
-  KILN_CHECK(beta1 >= 0 && beta1 < 1,
-             "Invalid beta parameter at index 0: ", beta1);
-  KILN_CHECK(beta2 >= 0 && beta2 < 1,
-             "Invalid beta parameter at index 1: ", beta2);
-  KILN_CHECK(o.weight_decay() >= 0,
-             "Invalid weight_decay value: ", o.weight_decay());
-}
-} // namespace
 
 void AdamOptions::inherit_unset_from(const OptimizerOptions &defaults) {
   const auto *d = dynamic_cast<const AdamOptions *>(&defaults);
@@ -49,7 +35,7 @@ Adam::Adam(std::vector<Tensor> params, const AdamOptions &options)
 
 Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions &options)
     : Optimizer(std::move(groups), options.clone()) {
-  checkOptions(options);
+  detail::checkAdamOptions(options);
 }
 
 bool operator==(const AdamParamState &a, const AdamParamState &b) {
@@ -58,21 +44,10 @@ bool operator==(const AdamParamState &a, const AdamParamState &b) {
          detail::sameState(a.max_exp_avg_sq(), b.max_exp_avg_sq());
 }
 
-void Adam::initState(AdamParamState &s, const Tensor &p, const AdamOptions &o) {
-  if (!s.step_tensor().defined())
-    s.step(0);
-  s.exp_avg(zeros_like(p));
-  s.exp_avg_sq(zeros_like(p));
-  if (o.amsgrad())
-    s.max_exp_avg_sq(zeros_like(p));
-}
-
 void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
                         trace::Recorder &r) {
-  // The update as tensor ops, so that the trace records it; the step count
-  // is a tensor so that the bias corrections follow it on every call.
   // Hyperparameters are runtime inputs; options that select code are
-  // guarded.
+  // guarded (tracedAdamUpdate records the update itself).
   const auto &o = static_cast<const AdamOptions &>(groups_[group].options());
   guardGroup<AdamOptions>(r, group, [](const AdamOptions &o) -> int64_t {
     return (o.weight_decay() != 0) | o.amsgrad() << 1;
@@ -91,28 +66,15 @@ void Adam::tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
       },
       "Adam moments");
   if (!s.exp_avg().defined())
-    initState(s, p, o);
-  ScalarType t = p.dtype();
+    detail::initAdamState(s, p, o);
   Tensor grad = p.grad();
   if (o.weight_decay() != 0)
     grad = grad + p * hyper("weight_decay", [](const AdamOptions &o) {
                         return o.weight_decay();
-                      }).to(t);
-  Tensor &step = s.step_tensor();
-  step.add_(1);
-  s.exp_avg().mul_(beta1.to(t)).add_(grad * (1.0 - beta1).to(t));
-  s.exp_avg_sq().mul_(beta2.to(t)).add_(grad * grad * (1.0 - beta2).to(t));
-  Tensor bias1 = 1.0 - beta1.pow(step);
-  Tensor bias2 = 1.0 - beta2.pow(step);
-  Tensor second = s.exp_avg_sq();
-  if (o.amsgrad()) {
-    s.max_exp_avg_sq().copy_(s.max_exp_avg_sq().maximum(s.exp_avg_sq()));
-    second = s.max_exp_avg_sq();
-  }
+                      }).to(p.dtype());
   Tensor eps = hyper("eps", [](const AdamOptions &o) { return o.eps(); });
   Tensor lr = hyper("lr", [](const AdamOptions &o) { return o.lr(); });
-  Tensor denom = second.sqrt() / bias2.sqrt().to(t) + eps.to(t);
-  p.sub_(s.exp_avg() / denom * (lr / bias1).to(t));
+  detail::tracedAdamUpdate(p, s, grad, o.amsgrad(), beta1, beta2, eps, lr);
 }
 
 Tensor Adam::step(LossClosure closure) {
@@ -121,7 +83,6 @@ Tensor Adam::step(LossClosure closure) {
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     auto &group = groups_[gi];
     auto &o = static_cast<AdamOptions &>(group.options());
-    auto [beta1, beta2] = o.betas();
     for (Tensor &p : group.params()) {
       if (auto *r = trace::active())
         r->guardGradState(p);
@@ -135,26 +96,8 @@ Tensor Adam::step(LossClosure closure) {
         tracedUpdate(p, s, gi, *r);
         continue;
       }
-      if (!s.exp_avg().defined())
-        initState(s, p, o);
-      if (o.amsgrad() && !s.max_exp_avg_sq().defined())
-        s.max_exp_avg_sq(zeros_like(p));
-      double *step = s.step_tensor().data_ptr<double>();
-      *step += 1;
-      s.step_tensor().impl().storage->bumpVersion();
-      // The fused kernel works on dense buffers; strided ones go through a
-      // dense copy.
-      Tensor dense = p.contiguous();
-      Tensor grad = p.grad().to(p.dtype()).contiguous();
-      runtime::AdamHyper hyper{o.lr(),           beta1,         beta2, o.eps(),
-                               o.weight_decay(), int64_t(*step)};
-      runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
-                        s.exp_avg().data_ptr(), s.exp_avg_sq().data_ptr(),
-                        o.amsgrad() ? s.max_exp_avg_sq().data_ptr() : nullptr,
-                        p.dtype(), p.numel());
-      for (Tensor *t : {&s.exp_avg(), &s.exp_avg_sq(), &s.max_exp_avg_sq()})
-        if (t->defined())
-          t->impl().storage->bumpVersion();
+      // L2 weight decay: in the fused kernel's gradient.
+      Tensor dense = detail::eagerAdamUpdate(p, s, o, o.weight_decay());
       writeBack(p, dense);
     }
   }

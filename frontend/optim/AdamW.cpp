@@ -1,24 +1,11 @@
 //===- AdamW.cpp - Adam with decoupled weight decay -----------------------===//
 #include "kiln/optim/AdamW.h"
+#include "AdamUpdate.h"
 #include "kiln/Trace.h"
 #include "kiln/autograd/GradMode.h"
 #include "kiln/runtime/Kernels.h"
 
 namespace kiln::optim {
-
-namespace {
-void checkOptions(const AdamWOptions &o) {
-  auto [beta1, beta2] = o.betas();
-  KILN_CHECK(o.lr() >= 0, "Invalid learning rate: ", o.lr());
-  KILN_CHECK(o.eps() >= 0, "Invalid epsilon value: ", o.eps());
-  KILN_CHECK(beta1 >= 0 && beta1 < 1,
-             "Invalid beta parameter at index 0: ", beta1);
-  KILN_CHECK(beta2 >= 0 && beta2 < 1,
-             "Invalid beta parameter at index 1: ", beta2);
-  KILN_CHECK(o.weight_decay() >= 0,
-             "Invalid weight_decay value: ", o.weight_decay());
-}
-} // namespace
 
 void AdamWOptions::inherit_unset_from(const OptimizerOptions &defaults) {
   const auto *d = dynamic_cast<const AdamWOptions *>(&defaults);
@@ -55,17 +42,7 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions &options)
 AdamW::AdamW(std::vector<OptimizerParamGroup> groups,
              const AdamWOptions &options)
     : Optimizer(std::move(groups), options.clone()) {
-  checkOptions(options);
-}
-
-void AdamW::initState(AdamWParamState &s, const Tensor &p,
-                      const AdamWOptions &o) {
-  if (!s.step_tensor().defined())
-    s.step(0);
-  s.exp_avg(zeros_like(p));
-  s.exp_avg_sq(zeros_like(p));
-  if (o.amsgrad())
-    s.max_exp_avg_sq(zeros_like(p));
+  detail::checkAdamOptions(options);
 }
 
 void AdamW::tracedUpdate(const Tensor &p, AdamWParamState &s, size_t group,
@@ -91,28 +68,14 @@ void AdamW::tracedUpdate(const Tensor &p, AdamWParamState &s, size_t group,
       },
       "AdamW moments");
   if (!s.exp_avg().defined())
-    initState(s, p, o);
-  ScalarType t = p.dtype();
-  Tensor grad = p.grad();
+    detail::initAdamState(s, p, o);
   if (o.weight_decay() != 0) {
     Tensor wd = hyper("weight_decay",
                       [](const AdamWOptions &o) { return o.weight_decay(); });
-    p.mul_((1.0 - lr * wd).to(t));
-  }
-  Tensor &step = s.step_tensor();
-  step.add_(1);
-  s.exp_avg().mul_(beta1.to(t)).add_(grad * (1.0 - beta1).to(t));
-  s.exp_avg_sq().mul_(beta2.to(t)).add_(grad * grad * (1.0 - beta2).to(t));
-  Tensor bias1 = 1.0 - beta1.pow(step);
-  Tensor bias2 = 1.0 - beta2.pow(step);
-  Tensor second = s.exp_avg_sq();
-  if (o.amsgrad()) {
-    s.max_exp_avg_sq().copy_(s.max_exp_avg_sq().maximum(s.exp_avg_sq()));
-    second = s.max_exp_avg_sq();
+    p.mul_((1.0 - lr * wd).to(p.dtype()));
   }
   Tensor eps = hyper("eps", [](const AdamWOptions &o) { return o.eps(); });
-  Tensor denom = second.sqrt() / bias2.sqrt().to(t) + eps.to(t);
-  p.sub_(s.exp_avg() / denom * (lr / bias1).to(t));
+  detail::tracedAdamUpdate(p, s, p.grad(), o.amsgrad(), beta1, beta2, eps, lr);
 }
 
 Tensor AdamW::step(LossClosure closure) {
@@ -121,7 +84,6 @@ Tensor AdamW::step(LossClosure closure) {
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     auto &group = groups_[gi];
     auto &o = static_cast<AdamWOptions &>(group.options());
-    auto [beta1, beta2] = o.betas();
     for (Tensor &p : group.params()) {
       if (auto *r = trace::active())
         r->guardGradState(p);
@@ -135,28 +97,10 @@ Tensor AdamW::step(LossClosure closure) {
         tracedUpdate(p, s, gi, *r);
         continue;
       }
-      if (!s.exp_avg().defined())
-        initState(s, p, o);
-      if (o.amsgrad() && !s.max_exp_avg_sq().defined())
-        s.max_exp_avg_sq(zeros_like(p));
-      double *step = s.step_tensor().data_ptr<double>();
-      *step += 1;
-      s.step_tensor().impl().storage->bumpVersion();
-      // Decoupled weight decay, then Adam without weight decay (the fused
-      // kernel, on a dense buffer).
+      // Decoupled weight decay, then Adam without weight decay.
       if (o.weight_decay() != 0)
         p.mul_(1 - o.lr() * o.weight_decay());
-      Tensor dense = p.contiguous();
-      Tensor grad = p.grad().to(p.dtype()).contiguous();
-      runtime::AdamHyper hyper{o.lr(),  beta1, beta2,
-                               o.eps(), 0.0,   int64_t(*step)};
-      runtime::adamStep(hyper, dense.data_ptr(), grad.data_ptr(),
-                        s.exp_avg().data_ptr(), s.exp_avg_sq().data_ptr(),
-                        o.amsgrad() ? s.max_exp_avg_sq().data_ptr() : nullptr,
-                        p.dtype(), p.numel());
-      for (Tensor *t : {&s.exp_avg(), &s.exp_avg_sq(), &s.max_exp_avg_sq()})
-        if (t->defined())
-          t->impl().storage->bumpVersion();
+      Tensor dense = detail::eagerAdamUpdate(p, s, o, 0.0);
       writeBack(p, dense);
     }
   }

@@ -51,7 +51,6 @@ public:
   Tensor step(LossClosure closure = nullptr) override;
 
 private:
-  void initState(AdamParamState &s, const Tensor &p, const AdamOptions &o);
   void tracedUpdate(const Tensor &p, AdamParamState &s, size_t group,
                     trace::Recorder &r);
 };

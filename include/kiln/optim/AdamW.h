@@ -46,7 +46,6 @@ public:
   Tensor step(LossClosure closure = nullptr) override;
 
 private:
-  void initState(AdamWParamState &s, const Tensor &p, const AdamWOptions &o);
   void tracedUpdate(const Tensor &p, AdamWParamState &s, size_t group,
                     trace::Recorder &r);
 };

@@ -72,9 +72,9 @@ typedef struct kiln_tensor {
 /*--- What kiln-compile writes into a step's header ------------------------*/
 
 typedef enum kiln_arg_kind {
-  KILN_ARG_INPUT = 0,  /* passed to run, in order */
-  KILN_ARG_STATE = 1,  /* held by the step, loaded from the state file */
-  KILN_ARG_SCALAR = 2  /* held by the step; set with set_scalar (lr, ...) */
+  KILN_ARG_INPUT = 0, /* passed to run, in order */
+  KILN_ARG_STATE = 1, /* held by the step, loaded from the state file */
+  KILN_ARG_SCALAR = 2 /* held by the step; set with set_scalar (lr, ...) */
 } kiln_arg_kind;
 
 typedef struct kiln_arg_desc {
@@ -89,11 +89,11 @@ typedef struct kiln_arg_desc {
 } kiln_arg_desc;
 
 typedef enum kiln_result_kind {
-  KILN_RESULT_OUTPUT = 0,    /* returned by run: outputs[target] */
-  KILN_RESULT_STATE = 1,     /* the new value of argument `target` */
-  KILN_RESULT_BUFFER = 2,    /* kept by the step under `name` (a .grad) */
-  KILN_RESULT_HOST_READ = 3  /* must equal `traced_value`, else the run
-                                fails with FAILED_PRECONDITION */
+  KILN_RESULT_OUTPUT = 0,   /* returned by run: outputs[target] */
+  KILN_RESULT_STATE = 1,    /* the new value of argument `target` */
+  KILN_RESULT_BUFFER = 2,   /* kept by the step under `name` (a .grad) */
+  KILN_RESULT_HOST_READ = 3 /* must equal `traced_value`, else the run
+                               fails with FAILED_PRECONDITION */
 } kiln_result_kind;
 
 typedef struct kiln_result_desc {
@@ -129,14 +129,14 @@ typedef struct kiln_step kiln_step;
 
 /* Loads every STATE and SCALAR argument from the safetensors file at
  * `state_path` (by name; shapes and dtypes must match the step). */
-kiln_status kiln_step_create(const kiln_step_desc *desc,
-                             const char *state_path, kiln_step **out);
+kiln_status kiln_step_create(const kiln_step_desc *desc, const char *state_path,
+                             kiln_step **out);
 /* One call of the step: `inputs` (n of them, the INPUT arguments in order),
  * `outputs` (m, caller-allocated, each with its OUTPUT result's shape and
  * dtype). Checks everything first; the state changes only when the call
  * succeeds. */
-kiln_status kiln_step_run(kiln_step *step, const kiln_tensor *inputs,
-                          size_t n, kiln_tensor *outputs, size_t m);
+kiln_status kiln_step_run(kiln_step *step, const kiln_tensor *inputs, size_t n,
+                          kiln_tensor *outputs, size_t m);
 /* Sets a SCALAR argument, by its name ("state.<j>"), its full description
  * ("lr of parameter group 0") or the description's first word when that
  * names one scalar only ("lr"). */
