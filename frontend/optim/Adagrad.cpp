@@ -114,16 +114,9 @@ Tensor Adagrad::step(LossClosure closure) {
   NoGradGuard noGrad;
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     for (Tensor &p : groups_[gi].params()) {
-      auto *r = trace::active();
-      if (r)
-        r->guardGradState(p);
-      if (!p.grad().defined())
+      if (!hasGradientToApply(p, "Adagrad"))
         continue;
-      KILN_CHECK(p.is_floating_point(), "Adagrad expects floating parameters");
-      KILN_CHECK(p.grad().sizes() == p.sizes(),
-                 "Adagrad: a parameter of shape ", p.sizes(),
-                 " has a gradient of shape ", p.grad().sizes());
-      update(p, gi, r);
+      update(p, gi, trace::active());
     }
   }
   return loss;

@@ -84,13 +84,8 @@ Tensor Adam::step(LossClosure closure) {
     auto &group = groups_[gi];
     auto &o = static_cast<AdamOptions &>(group.options());
     for (Tensor &p : group.params()) {
-      if (auto *r = trace::active())
-        r->guardGradState(p);
-      if (!p.grad().defined())
+      if (!hasGradientToApply(p, "Adam"))
         continue;
-      KILN_CHECK(p.is_floating_point(), "Adam expects floating parameters");
-      KILN_CHECK(p.grad().sizes() == p.sizes(), "Adam: a parameter of shape ",
-                 p.sizes(), " has a gradient of shape ", p.grad().sizes());
       auto &s = stateFor<AdamParamState>(p);
       if (auto *r = trace::active()) {
         tracedUpdate(p, s, gi, *r);

@@ -85,13 +85,8 @@ Tensor AdamW::step(LossClosure closure) {
     auto &group = groups_[gi];
     auto &o = static_cast<AdamWOptions &>(group.options());
     for (Tensor &p : group.params()) {
-      if (auto *r = trace::active())
-        r->guardGradState(p);
-      if (!p.grad().defined())
+      if (!hasGradientToApply(p, "AdamW"))
         continue;
-      KILN_CHECK(p.is_floating_point(), "AdamW expects floating parameters");
-      KILN_CHECK(p.grad().sizes() == p.sizes(), "AdamW: a parameter of shape ",
-                 p.sizes(), " has a gradient of shape ", p.grad().sizes());
       auto &s = stateFor<AdamWParamState>(p);
       if (auto *r = trace::active()) {
         tracedUpdate(p, s, gi, *r);

@@ -200,6 +200,19 @@ void Optimizer::guardGroupFlags(trace::Recorder &r, size_t group, int64_t flags,
           std::to_string(group) + " (nonzero momentum, weight decay, ...)");
 }
 
+bool Optimizer::hasGradientToApply(const Tensor &param, const char *optimizer) {
+  if (auto *r = trace::active())
+    r->guardGradState(param);
+  if (!param.grad().defined())
+    return false;
+  KILN_CHECK(param.is_floating_point(), optimizer,
+             " expects floating parameters");
+  KILN_CHECK(param.grad().sizes() == param.sizes(), optimizer,
+             ": a parameter of shape ", param.sizes(),
+             " has a gradient of shape ", param.grad().sizes());
+  return true;
+}
+
 void Optimizer::writeBack(const Tensor &param, const Tensor &dense) {
   if (dense.is_same(param))
     param.impl().storage->bumpVersion();

@@ -133,16 +133,9 @@ Tensor RMSprop::step(LossClosure closure) {
   NoGradGuard noGrad;
   for (size_t gi = 0; gi < groups_.size(); ++gi) {
     for (Tensor &p : groups_[gi].params()) {
-      auto *r = trace::active();
-      if (r)
-        r->guardGradState(p);
-      if (!p.grad().defined())
+      if (!hasGradientToApply(p, "RMSprop"))
         continue;
-      KILN_CHECK(p.is_floating_point(), "RMSprop expects floating parameters");
-      KILN_CHECK(p.grad().sizes() == p.sizes(),
-                 "RMSprop: a parameter of shape ", p.sizes(),
-                 " has a gradient of shape ", p.grad().sizes());
-      update(p, gi, r);
+      update(p, gi, trace::active());
     }
   }
   return loss;

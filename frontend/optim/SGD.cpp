@@ -102,13 +102,8 @@ Tensor SGD::step(LossClosure closure) {
     runtime::SgdHyper hyper{o.lr(), o.momentum(), o.dampening(),
                             o.weight_decay(), o.nesterov()};
     for (Tensor &p : group.params()) {
-      if (auto *r = trace::active())
-        r->guardGradState(p);
-      if (!p.grad().defined())
+      if (!hasGradientToApply(p, "SGD"))
         continue;
-      KILN_CHECK(p.is_floating_point(), "SGD expects floating parameters");
-      KILN_CHECK(p.grad().sizes() == p.sizes(), "SGD: a parameter of shape ",
-                 p.sizes(), " has a gradient of shape ", p.grad().sizes());
       if (auto *r = trace::active()) {
         tracedUpdate(p, gi, *r);
         continue;

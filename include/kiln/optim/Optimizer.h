@@ -241,6 +241,10 @@ protected:
   /// Ends a fused in-place update computed on `dense` (`param` itself, or
   /// a dense copy of a strided parameter).
   static void writeBack(const Tensor &param, const Tensor &dense);
+  /// Whether `param` has a gradient to apply, checked as every optimizer
+  /// does (`optimizer` names it in the errors); when tracing, whether the
+  /// gradient is defined is guarded.
+  static bool hasGradientToApply(const Tensor &param, const char *optimizer);
 
   Tensor tracedScalar(trace::Recorder &r, size_t group, const char *name,
                       double current, std::function<double()> read);
