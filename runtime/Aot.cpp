@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "kiln/runtime/aot.h"
+#include "kiln/ArrayRef.h"
 #include "kiln/runtime/Allocator.h"
 #include "kiln/runtime/DType.h"
 #include "kiln/runtime/Safetensors.h"
@@ -107,24 +108,8 @@ template <class Fn> kiln_status guarded(const char *who, Fn &&body) noexcept {
 
 //===--- Tensor geometry --------------------------------------------------===//
 
-const char *dtypeName(ScalarType t) {
-  switch (t) {
-  case kBool:
-    return "bool";
-  case kLong:
-    return "int64";
-  case kFloat:
-    return "float32";
-  default:
-    return "float64";
-  }
-}
-
 std::string shapeText(const int64_t *shape, size_t rank) {
-  std::string out = "[";
-  for (size_t i = 0; i < rank; ++i)
-    out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
+  return detail::concat(IntArrayRef(shape, rank));
 }
 
 std::string quoted(const std::string &name) { return "`" + name + "`"; }

@@ -594,6 +594,8 @@ void checkLayout(const std::vector<HeaderEntry> &entries, uint64_t dataSize,
                 std::to_string(dataSize) + " bytes of data");
 }
 
+} // namespace
+
 void appendJsonString(std::string &out, const std::string &s) {
   out += '"';
   for (char ch : s) {
@@ -611,8 +613,6 @@ void appendJsonString(std::string &out, const std::string &s) {
   }
   out += '"';
 }
-
-} // namespace
 
 std::vector<SafetensorsEntry> parseSafetensors(const void *data, size_t size,
                                                const std::string &source) {

@@ -9,6 +9,7 @@
 #include "Export.h"
 #include "SourceLocations.h"
 #include "kiln/Serialize.h"
+#include "kiln/runtime/Safetensors.h"
 
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/raw_ostream.h"
@@ -22,40 +23,9 @@ namespace kiln::codegen {
 namespace {
 
 std::string json(const std::string &s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += char(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += char(c);
-    }
-  }
-  return out + "\"";
-}
-
-std::string dtypeName(ScalarType t) {
-  switch (t) {
-  case kFloat:
-    return "float32";
-  case kDouble:
-    return "float64";
-  case kLong:
-    return "int64";
-  default:
-    return "bool";
-  }
-}
-
-std::string shape(const std::vector<int64_t> &s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + "]";
+  std::string out;
+  runtime::appendJsonString(out, s);
+  return out;
 }
 
 const char *aliasName(trace::OutputAlias::Kind k) {
@@ -110,7 +80,7 @@ void exportStep(const std::string &path, const std::string &name,
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const trace::ValueType &t = g.values[g.inputs[i]];
     m << (i ? "," : "") << "\n    {\"kind\": \"argument\", \"index\": " << i
-      << ", \"shape\": " << shape(t.shape)
+      << ", \"shape\": " << IntArrayRef(t.shape)
       << ", \"dtype\": " << json(dtypeName(t.dtype)) << "}";
   }
   for (size_t j = 0; j < g.captured.size(); ++j) {
@@ -124,7 +94,7 @@ void exportStep(const std::string &path, const std::string &name,
       }
     m << (g.inputs.size() + j ? "," : "") << "\n    {\"kind\": " << json(kind)
       << ", \"name\": " << json("state." + std::to_string(j))
-      << ", \"shape\": " << shape(t.shape)
+      << ", \"shape\": " << IntArrayRef(t.shape)
       << ", \"dtype\": " << json(dtypeName(t.dtype));
     if (!description.empty())
       m << ", \"description\": " << json(description);

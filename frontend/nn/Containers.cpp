@@ -62,25 +62,9 @@ void ModuleDictImpl::clear() {
 }
 
 namespace {
-/// Python's `torch.float32`, `torch.int64`, ... for a dtype.
-std::string pythonDtype(ScalarType t) {
-  switch (t) {
-  case kFloat:
-    return "torch.float32";
-  case kDouble:
-    return "torch.float64";
-  case kLong:
-    return "torch.int64";
-  case kBool:
-    return "torch.bool";
-  default:
-    return std::string("torch.") + toString(t);
-  }
-}
-
 /// One line of Python's ParameterList/ParameterDict repr.
 void printParameter(std::ostream &os, const std::string &key, const Tensor &p) {
-  os << "  (" << key << "): Parameter containing: [" << pythonDtype(p.dtype())
+  os << "  (" << key << "): Parameter containing: [" << pythonName(p.dtype())
      << " of size ";
   for (size_t i = 0; i < p.sizes().size(); ++i)
     os << (i ? "x" : "") << p.sizes()[i];

@@ -1,6 +1,7 @@
 //===- StepAbi.cpp - What a compiled step's C interface exposes -----------===//
 #include "StepAbi.h"
 
+#include <kiln/ArrayRef.h>
 #include <kiln/Error.h>
 
 #include "llvm/Support/JSON.h"
@@ -11,19 +12,6 @@
 
 namespace kiln::tools {
 namespace {
-
-const char *dtypeName(ScalarType t) {
-  switch (t) {
-  case kFloat:
-    return "float32";
-  case kDouble:
-    return "float64";
-  case kLong:
-    return "int64";
-  default:
-    return "bool";
-  }
-}
 
 const char *cDtype(ScalarType t) {
   switch (t) {
@@ -39,10 +27,7 @@ const char *cDtype(ScalarType t) {
 }
 
 std::string shapeText(const std::vector<int64_t> &shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    out += (i ? ", " : "") + std::to_string(shape[i]);
-  return out + "]";
+  return detail::concat(IntArrayRef(shape));
 }
 
 /// A C string literal.

@@ -70,6 +70,9 @@ size_t elementSize(ScalarType t);
 const char *toString(ScalarType t);
 /// Python's name of the type: "torch.float32", ...
 const char *pythonName(ScalarType t);
+/// The same without "torch.": "float32", "int64", ... (step manifests, the
+/// AOT ABI's messages).
+inline const char *dtypeName(ScalarType t) { return pythonName(t) + 6; }
 inline bool isFloatingType(ScalarType t) { return t == kFloat || t == kDouble; }
 /// PyTorch's promotion of two tensor element types.
 ScalarType promoteTypes(ScalarType a, ScalarType b);

@@ -55,6 +55,9 @@ std::string serializeSafetensors(const std::vector<SafetensorsEntry> &entries);
 
 /// The bytes of the safetensors file at `path`; throws FileError.
 std::string readFileBytes(const std::string &path);
+/// Appends `s` as a JSON string literal (quotes and control characters
+/// escaped): the safetensors header's, and other JSON kiln writes.
+void appendJsonString(std::string &out, const std::string &s);
 /// Creates or replaces the file at `path`; throws FileError.
 void writeFileBytes(const std::string &path, const std::string &bytes);
 
