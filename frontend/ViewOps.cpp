@@ -491,14 +491,10 @@ std::ostream &operator<<(std::ostream &os, const std::vector<TensorIndex> &v) {
 namespace {
 using indexing::TensorIndex;
 
-/// Applies the basic (view) indices and returns the view plus the position
-/// and value of a single bool-mask index, if any. A bool scalar index
-/// becomes a dim of size 1 (0 for false) whose position goes to `boolDims`:
-/// libtorch indexes it like a tensor index (see collapseBoolDims).
-Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
-                         Tensor &mask, int64_t &maskDim,
-                         std::vector<int64_t> *boolDims = nullptr) {
-  // libtorch checks a lone integer index before counting dimensions.
+/// How many of `self`'s dimensions `indices` consume (a bool mask its
+/// rank, integers, slices and index tensors one each), checked against its
+/// rank as libtorch does (a lone integer index of a 0-dim tensor first).
+int64_t checkedDimsConsumed(const Tensor &self, ArrayRef<TensorIndex> indices) {
   KILN_CHECK(!(indices.size() == 1 &&
                indices[0].kind() == TensorIndex::Kind::Integer &&
                self.dim() == 0),
@@ -513,9 +509,18 @@ Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
              i.kind() == TensorIndex::Kind::Slice)
       ++consuming;
   KILN_CHECK(consuming <= self.dim(),
-             "too many indices for tensor of "
-             "dimension ",
-             self.dim());
+             "too many indices for tensor of dimension ", self.dim());
+  return consuming;
+}
+
+/// Applies the basic (view) indices and returns the view plus the position
+/// and value of a single bool-mask index, if any. A bool scalar index
+/// becomes a dim of size 1 (0 for false) whose position goes to `boolDims`:
+/// libtorch indexes it like a tensor index (see collapseBoolDims).
+Tensor applyBasicIndices(const Tensor &self, ArrayRef<TensorIndex> indices,
+                         Tensor &mask, int64_t &maskDim,
+                         std::vector<int64_t> *boolDims = nullptr) {
+  int64_t consuming = checkedDimsConsumed(self, indices);
   Tensor r = self;
   int64_t d = 0;
   for (size_t pos = 0; pos < indices.size(); ++pos) {
@@ -690,21 +695,7 @@ std::vector<Tensor> nonzeroColumns(const Tensor &mask) {
 }
 
 AdvancedPlan planAdvanced(const Tensor &self, ArrayRef<TensorIndex> indices) {
-  KILN_CHECK(!(indices.size() == 1 &&
-               indices[0].kind() == TensorIndex::Kind::Integer &&
-               self.dim() == 0),
-             "invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
-             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
-             "number");
-  int64_t consuming = 0;
-  for (auto &i : indices)
-    if (i.kind() == TensorIndex::Kind::Tensor)
-      consuming += i.tensor().dtype() == kBool ? i.tensor().dim() : 1;
-    else if (i.kind() == TensorIndex::Kind::Integer ||
-             i.kind() == TensorIndex::Kind::Slice)
-      ++consuming;
-  KILN_CHECK(consuming <= self.dim(),
-             "too many indices for tensor of dimension ", self.dim());
+  int64_t consuming = checkedDimsConsumed(self, indices);
   AdvancedPlan p;
   std::vector<Tensor> raw;
   Tensor r = self;
