@@ -349,6 +349,22 @@ void runBackward(const variable_list &roots, const variable_list &grads,
     r->backward(roots[0], grads.empty() ? Tensor() : grads[0], leaves, hadGrad);
 }
 
+/// The gradients of `outputs` (seeded with `grads`) that reach each of
+/// `inputs`, without touching any `.grad`.
+static variable_list gradientsReaching(const variable_list &outputs,
+                                       const variable_list &inputs,
+                                       const variable_list &grads,
+                                       bool retainGraph) {
+  std::vector<Edge> captures;
+  for (const Tensor &input : inputs) {
+    Edge e = gradientEdge(input);
+    KILN_CHECK(e.isValid(), "One of the differentiated Tensors does not "
+                            "require grad");
+    captures.push_back(e);
+  }
+  return execute(outputs, defaultGrads(outputs, grads), retainGraph, &captures);
+}
+
 void backward(const variable_list &tensors, const variable_list &grad_tensors,
               std::optional<bool> retain_graph, bool create_graph,
               const variable_list &inputs) {
@@ -363,16 +379,8 @@ void backward(const variable_list &tensors, const variable_list &grad_tensors,
   trace::Pause pause;
   // As libtorch: the gradients reaching `inputs` are captured, then added
   // into their `.grad` (a non-leaf input keeps its gradient there too).
-  std::vector<Edge> captures;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    Edge e = gradientEdge(inputs[i]);
-    KILN_CHECK(e.isValid(), "One of the differentiated Tensors does not "
-                            "require grad");
-    captures.push_back(e);
-  }
-  variable_list result =
-      execute(tensors, defaultGrads(tensors, grad_tensors),
-              retain_graph.value_or(create_graph), &captures);
+  variable_list result = gradientsReaching(tensors, inputs, grad_tensors,
+                                           retain_graph.value_or(create_graph));
   NoGradGuard noGrad;
   for (size_t i = 0; i < inputs.size(); ++i) {
     if (!result[i].defined())
@@ -408,16 +416,8 @@ variable_list grad(const variable_list &outputs, const variable_list &inputs,
   if (auto *r = trace::active())
     r->fail("autograd::grad() inside a traced function");
   trace::Pause pause;
-  std::vector<Edge> captures;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    Edge e = gradientEdge(inputs[i]);
-    KILN_CHECK(e.isValid(), "One of the differentiated Tensors does not "
-                            "require grad");
-    captures.push_back(e);
-  }
-  variable_list result =
-      execute(outputs, defaultGrads(outputs, grad_outputs),
-              retain_graph.value_or(create_graph), &captures);
+  variable_list result = gradientsReaching(outputs, inputs, grad_outputs,
+                                           retain_graph.value_or(create_graph));
   for (size_t i = 0; i < result.size(); ++i)
     KILN_CHECK(result[i].defined() || allow_unused,
                "One of the differentiated Tensors appears to not have been "
