@@ -8,6 +8,8 @@
 // (losses, parameters, gradients, results) must agree.
 //
 //===----------------------------------------------------------------------===//
+#include "Observations.h"
+
 #include <gtest/gtest.h>
 #include <kiln/kiln.h>
 
@@ -21,34 +23,12 @@ namespace {
 
 constexpr double kRtol = 1e-5, kAtol = 1e-6;
 
-/// What a scenario observed, in order.
-using Trace = std::vector<Tensor>;
-
-/// Runs `scenario(compiled)` eagerly and compiled from seed 0 and compares
-/// what each observed: the same definedness, shapes and values.
+/// Eager against compiled: the same observations within float32 noise.
 template <class Scenario> void expectSameObservations(Scenario scenario) {
-  manual_seed(0);
-  Trace eager = scenario(false);
-  manual_seed(0);
-  Trace compiled = scenario(true);
-  ASSERT_EQ(eager.size(), compiled.size());
-  for (size_t i = 0; i < eager.size(); ++i) {
-    ASSERT_EQ(eager[i].defined(), compiled[i].defined()) << "observation " << i;
-    if (!eager[i].defined())
-      continue;
-    ASSERT_EQ(eager[i].sizes(), compiled[i].sizes()) << "observation " << i;
-    EXPECT_TRUE(compiled[i].allclose(eager[i], kRtol, kAtol))
-        << "observation " << i << ": eager " << eager[i] << " compiled "
-        << compiled[i];
-  }
+  test::expectSameObservations(scenario, kRtol, kAtol);
 }
-
-/// A copy of `t` (or undefined), so later in-place updates don't change
-/// what was observed.
-Tensor snap(const Tensor &t) {
-  NoGradGuard noGrad;
-  return t.defined() ? t.detach().clone() : Tensor();
-}
+using test::snap;
+using test::Trace;
 
 /// Calls `step` directly or through kiln::compile.
 template <class F> struct Runner {

@@ -7,6 +7,8 @@
 // select code toggled (guards: a re-trace).
 //
 //===----------------------------------------------------------------------===//
+#include "Observations.h"
+
 #include <gtest/gtest.h>
 #include <kiln/kiln.h>
 
@@ -26,29 +28,11 @@ double atol() {
   return get_default_dtype_as_scalartype() == kDouble ? 1e-13 : 1e-5;
 }
 
-using Trace = std::vector<Tensor>;
-
-Tensor snap(const Tensor &t) {
-  NoGradGuard noGrad;
-  return t.defined() ? t.detach().clone() : Tensor();
-}
+using test::snap;
+using test::Trace;
 
 template <class Scenario> void expectSameObservations(Scenario scenario) {
-  manual_seed(0);
-  Trace eager = scenario(false);
-  manual_seed(0);
-  Trace compiled = scenario(true);
-  ASSERT_EQ(eager.size(), compiled.size());
-  for (size_t i = 0; i < eager.size(); ++i) {
-    ASSERT_EQ(eager[i].defined(), compiled[i].defined()) << "observation " << i;
-    if (!eager[i].defined())
-      continue;
-    ASSERT_EQ(eager[i].sizes(), compiled[i].sizes()) << "observation " << i;
-    EXPECT_TRUE(compiled[i].allclose(eager[i], rtol(), atol()))
-        << "observation " << i << ": eager " << eager[i] << " compiled "
-        << compiled[i] << " difference "
-        << (compiled[i].to(kDouble) - eager[i].to(kDouble));
-  }
+  test::expectSameObservations(scenario, rtol(), atol());
 }
 
 struct Net {
