@@ -9,9 +9,17 @@
 #ifndef KILN_TOOLS_PARSEGUARD_H
 #define KILN_TOOLS_PARSEGUARD_H
 
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include <cctype>
+#include <string>
 
 namespace kiln::tools {
 
@@ -29,6 +37,32 @@ inline size_t findSparseLiteral(llvm::StringRef text) {
       return at;
   }
   return llvm::StringRef::npos;
+}
+
+/// Parses the kiln IR file at `path` (`-`: standard input) the way every
+/// tool does: a `sparse<` literal is refused first, errors are printed with
+/// their location (an unreadable file's after `prefix`), and null is
+/// returned on any of them.
+inline mlir::OwningOpRef<mlir::ModuleOp>
+parseKilnFile(const std::string &path, mlir::MLIRContext &context,
+              const std::string &prefix = "") {
+  std::string error;
+  auto file = mlir::openInputFile(path, &error);
+  if (!file) {
+    llvm::errs() << prefix << error << "\n";
+    return nullptr;
+  }
+  llvm::StringRef text = file->getBuffer();
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  if (size_t at = findSparseLiteral(text); at != llvm::StringRef::npos) {
+    sourceMgr.PrintMessage(llvm::SMLoc::getFromPointer(text.data() + at),
+                           llvm::SourceMgr::DK_Error,
+                           "kiln IR has no sparse constants (`sparse<...>`)");
+    return nullptr;
+  }
+  mlir::SourceMgrDiagnosticHandler located(sourceMgr, &context);
+  return mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
 }
 
 } // namespace kiln::tools

@@ -26,7 +26,6 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <cctype>
@@ -194,25 +193,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registerKilnDialects(registry);
   mlir::MLIRContext context(registry);
-  std::string error;
-  auto file = mlir::openInputFile(inputFile, &error);
-  if (!file) {
-    llvm::errs() << "kiln-compile: " << error << "\n";
-    return 1;
-  }
-  llvm::StringRef text = file->getBuffer();
-  llvm::SourceMgr sourceMgr;
-  if (size_t at = tools::findSparseLiteral(text); at != llvm::StringRef::npos) {
-    sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    sourceMgr.PrintMessage(llvm::SMLoc::getFromPointer(text.data() + at),
-                           llvm::SourceMgr::DK_Error,
-                           "kiln IR has no sparse constants (`sparse<...>`)");
-    return 1;
-  }
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  mlir::SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      tools::parseKilnFile(inputFile, context, "kiln-compile: ");
   if (!module)
     return 1;
   try {

@@ -30,7 +30,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <chrono>
 #include <cmath>
@@ -297,25 +296,8 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registerKilnDialects(registry);
   mlir::MLIRContext context(registry);
-  std::string error;
-  auto file = mlir::openInputFile(inputFile, &error);
-  if (!file) {
-    llvm::errs() << error << "\n";
-    return 1;
-  }
-  llvm::StringRef text = file->getBuffer();
-  if (size_t at = tools::findSparseLiteral(text); at != llvm::StringRef::npos) {
-    llvm::SourceMgr lines;
-    lines.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-    lines.PrintMessage(llvm::SMLoc::getFromPointer(text.data() + at),
-                       llvm::SourceMgr::DK_Error,
-                       "kiln IR has no sparse constants (`sparse<...>`)");
-    return 1;
-  }
-  llvm::SourceMgr sourceMgr;
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      mlir::parseSourceFile<mlir::ModuleOp>(sourceMgr, &context);
+      tools::parseKilnFile(inputFile, context);
   if (!module)
     return 1;
   try {
